@@ -1,0 +1,3 @@
+"""PSP Dashboard backend."""
+
+__version__ = "0.1.0"

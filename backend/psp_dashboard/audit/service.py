@@ -1,0 +1,166 @@
+"""Audit trail: who did what, when, with which parameters, from where, with what outcome.
+
+`record` writes in the caller's transaction, so an action and its audit entry commit or
+roll back together. An action whose failure must still be recorded (a refused sign-in)
+records it in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from psp_dashboard.auth.principal import Principal, client_ip_var
+from psp_dashboard.logs import request_id_var
+from psp_dashboard.models.auth import audit_log
+
+# Parameter names whose values are never stored, whoever passes them.
+_SECRET_HINTS = ("password", "secret", "token", "csrf", "session", "cookie", "authorization")
+_REDACTED = "[redacted]"
+_MAX_TEXT = 255
+
+
+def _is_secret_key(key: str) -> bool:
+    lowered = key.lower()
+    # `token_id` / `token_name` / `token_prefix` describe a token without being one.
+    if lowered in {"token_id", "token_name", "token_prefix", "prefix"}:
+        return False
+    return any(hint in lowered for hint in _SECRET_HINTS)
+
+
+def _scrub_item(key: str, value: Any) -> Any:
+    # Counts and flags under a secret-sounding name (`sessions_ended: 2`) are harmless.
+    if _is_secret_key(key) and not (value is None or isinstance(value, bool | int | float)):
+        return _REDACTED
+    return scrub(value)
+
+
+def scrub(value: Any) -> Any:
+    """JSON-safe copy of `value` with secret-looking keys redacted, at any depth."""
+    if isinstance(value, dict):
+        return {str(k): _scrub_item(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [scrub(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return json.loads(json.dumps(value, default=str))
+
+
+async def record(
+    conn: AsyncConnection,
+    principal: Principal | None,
+    action: str,
+    *,
+    target: str | None = None,
+    params: dict[str, Any] | None = None,
+    outcome: str = "success",
+) -> None:
+    """Append one entry in `conn`'s transaction (ip and request id from the request)."""
+    actor_id = None if principal is None or principal.via == "system" else principal.id
+    await conn.execute(
+        insert(audit_log).values(
+            actor_id=actor_id,
+            actor_email=None if principal is None else principal.email,
+            action=action[:64],
+            target=None if target is None else str(target)[:_MAX_TEXT],
+            params=scrub(params or {}),
+            outcome=outcome[:20],
+            ip=client_ip_var.get(),
+            request_id=request_id_var.get(),
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    items: list[dict[str, Any]]
+    page: int
+    limit: int
+    total: int
+
+    @property
+    def total_pages(self) -> int:
+        return math.ceil(self.total / self.limit) if self.total else 0
+
+
+def _conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if flt.actor:
+        actor = flt.actor.strip()
+        try:
+            conditions.append(audit_log.c.actor_id == uuid.UUID(actor))
+        except ValueError:
+            lowered = actor.lower()
+            # A refused sign-in has no actor; the e-mail it tried is its target.
+            conditions.append(
+                or_(
+                    func.lower(audit_log.c.actor_email) == lowered,
+                    and_(
+                        audit_log.c.actor_email.is_(None), func.lower(audit_log.c.target) == lowered
+                    ),
+                )
+            )
+    if flt.action:
+        if flt.action.endswith("*"):
+            prefix = flt.action[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append(audit_log.c.action.like(f"{prefix}%", escape="\\"))
+        else:
+            conditions.append(audit_log.c.action == flt.action)
+    if flt.from_date:
+        conditions.append(audit_log.c.at >= datetime.combine(flt.from_date, time(), UTC))
+    if flt.to_date:
+        end = datetime.combine(flt.to_date + timedelta(days=1), time(), UTC)
+        conditions.append(audit_log.c.at < end)
+    return conditions
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+async def list_entries(
+    conn: AsyncConnection, flt: AuditFilter, *, page: int, limit: int
+) -> AuditPage:
+    conditions = _conditions(flt)
+    total = (
+        await conn.execute(select(func.count()).select_from(audit_log).where(*conditions))
+    ).scalar_one()
+    rows = await conn.execute(
+        select(audit_log)
+        .where(*conditions)
+        .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+        .limit(limit)
+        .offset((page - 1) * limit)
+    )
+    items = [
+        {
+            # A string: a BIGSERIAL may outgrow what a JavaScript number holds exactly.
+            "id": str(m["id"]),
+            "created_at": _iso(m["at"]),
+            "actor": m["actor_email"],
+            "actor_id": None if m["actor_id"] is None else str(m["actor_id"]),
+            "action": m["action"],
+            "target": m["target"],
+            "details": m["params"],
+            "outcome": m["outcome"],
+            "ip": m["ip"],
+            "request_id": m["request_id"],
+        }
+        for m in rows.mappings()
+    ]
+    return AuditPage(items=items, page=page, limit=limit, total=int(total))

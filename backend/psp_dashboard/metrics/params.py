@@ -1,0 +1,82 @@
+"""Query parameters shared by the read API (metrics, transactions, exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Query
+
+from psp_dashboard.metrics.periods import Compare, parse_timezone
+
+Source = Literal["vima", "payshack"]
+Granularity = Literal["hour", "day", "week"]
+
+FromDateQuery = Annotated[
+    date | None,
+    Query(description="First day (inclusive), YYYY-MM-DD, in `timezone`; default today"),
+]
+ToDateQuery = Annotated[
+    date | None,
+    Query(description="Last day (inclusive), YYYY-MM-DD, in `timezone`; default today"),
+]
+SourceQuery = Annotated[Source | None, Query(description="Only this provider")]
+ProjectQuery = Annotated[
+    str | None, Query(max_length=100, description="Only this project (exact name)")
+]
+CurrencyQuery = Annotated[
+    str | None,
+    Query(
+        pattern="^[A-Z]{3}$",
+        description="Only this currency (ISO 4217). Without it, amounts are summed only "
+        "when the data holds one currency; otherwise each figure lists `by_currency`.",
+    ),
+]
+CompareQuery = Annotated[
+    Compare,
+    Query(
+        description="What `trends`/`comparison` compare against: the same number of days "
+        "right before (`previous_period`) or the same days a week earlier",
+    ),
+]
+
+
+def timezone_dependency(
+    timezone: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="IANA time zone the dates and buckets are in (default UTC)",
+            examples=["UTC", "Asia/Kolkata"],
+        ),
+    ] = "UTC",
+) -> ZoneInfo:
+    return parse_timezone(timezone)
+
+
+TimezoneDep = Annotated[ZoneInfo, Depends(timezone_dependency)]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFilters:
+    source: str | None = None
+    project: str | None = None
+    currency: str | None = None
+
+    def as_params(self) -> dict[str, Any]:
+        return {"source": self.source, "project": self.project, "currency": self.currency}
+
+    def as_equalities(self) -> dict[str, str | None]:
+        return {"source": self.source, "project": self.project, "currency": self.currency}
+
+
+def metric_filters(
+    source: SourceQuery = None, project: ProjectQuery = None, currency: CurrencyQuery = None
+) -> MetricFilters:
+    # An empty `project=` is "no filter", as a cleared select box sends it.
+    return MetricFilters(source=source, project=project or None, currency=currency)
+
+
+MetricFiltersDep = Annotated[MetricFilters, Depends(metric_filters)]

@@ -1,0 +1,219 @@
+"""Metrics SQL: every figure is summed from the rollups, never from `transactions`.
+
+`transaction_rollup` holds 30-minute buckets per (source, project, status,
+original_status, payment_method, merchant_id, currency), maintained by the ingestion
+pipeline in the same database transaction as the rows; totals over whole UTC days come
+from its daily level when it exists (`daily.py`). `''` stands for NULL in the dimension
+columns; rows whose count fell to 0 (a status moved away) may remain, so listings
+filter on a non-zero count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    and_,
+    cast,
+    extract,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from psp_dashboard.metrics import daily
+from psp_dashboard.metrics.params import MetricFilters
+from psp_dashboard.metrics.periods import Period
+from psp_dashboard.models import transaction_rollup as r
+
+_THIRTY_MINUTES: ColumnElement[Any] = literal_column("interval '30 minutes'")
+
+
+def _inline(value: str) -> ColumnElement[Any]:
+    """A validated constant rendered into the SQL text (time zone, unit): the same
+    expression then appears identically in SELECT and GROUP BY."""
+    return literal(value, literal_execute=True)
+
+
+def _instant(value: datetime) -> ColumnElement[Any]:
+    return literal(value, DateTime(timezone=True))
+
+
+def _filters(filters: MetricFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.source is not None:
+        conditions.append(r.c.source == filters.source)
+    if filters.project is not None:
+        conditions.append(r.c.project == filters.project)
+    if filters.currency is not None:
+        conditions.append(r.c.currency == filters.currency)
+    return conditions
+
+
+def _within(start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(r.c.bucket >= start, r.c.bucket < end)
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(value) if value is not None else Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One aggregated group: its key values, count and amount (in `currency`)."""
+
+    key: tuple[Any, ...]
+    currency: str
+    count: int
+    amount: Decimal
+
+
+async def status_source_totals(
+    conn: AsyncConnection,
+    period: Period,
+    previous: Period,
+    filters: MetricFilters,
+    *,
+    use_daily: bool,
+) -> tuple[list[Cell], list[Cell]]:
+    """(current, previous) cells keyed by (status, source), in one round trip."""
+    dims = ("status", "source", "currency")
+    equal = filters.as_equalities()
+    parts = [
+        *daily.sums(period.start, period.end, equal, dims, use_daily=use_daily, tag=0),
+        *daily.sums(previous.start, previous.end, equal, dims, use_daily=use_daily, tag=1),
+    ]
+    rows = union_all(*parts).subquery()
+    stmt = select(
+        rows.c.tag, rows.c.status, rows.c.source, rows.c.currency,
+        func.sum(rows.c["count"]), func.sum(rows.c.amount),
+    ).group_by(rows.c.tag, rows.c.status, rows.c.source, rows.c.currency)  # fmt: skip
+    current: list[Cell] = []
+    prior: list[Cell] = []
+    for tag, status, source, currency, count, amount in await conn.execute(stmt):
+        if _int(count):
+            cell = Cell((status, source), currency, _int(count), _dec(amount))
+            (current if tag == 0 else prior).append(cell)
+    return current, prior
+
+
+async def grouped_totals(
+    conn: AsyncConnection,
+    period: Period,
+    filters: MetricFilters,
+    *dimensions: str,
+    use_daily: bool = False,
+) -> list[Cell]:
+    """Cells keyed by (`dimensions`..., status) over the period (non-zero counts only)."""
+    if set(dimensions) <= daily.DIMENSIONS:
+        dims = (*dimensions, "status", "currency")
+        parts = daily.sums(
+            period.start, period.end, filters.as_equalities(), dims, use_daily=use_daily
+        )
+        rows = union_all(*parts).subquery()
+        columns = [rows.c[name] for name in dims]
+        total_count = func.sum(rows.c["count"])
+        stmt = select(*columns, total_count, func.sum(rows.c.amount)).group_by(*columns)
+    else:
+        columns = [*(r.c[name] for name in dimensions), r.c.status, r.c.currency]
+        total_count = func.sum(r.c.count)
+        stmt = (
+            select(*columns, total_count, func.sum(r.c.amount))
+            .where(_within(period.start, period.end), *_filters(filters))
+            .group_by(*columns)
+        )
+    cells = []
+    for row in await conn.execute(stmt.having(total_count != 0)):
+        *key, currency, count, amount = row
+        cells.append(Cell(tuple(key), currency, _int(count), _dec(amount)))
+    return cells
+
+
+@dataclass(frozen=True, slots=True)
+class BucketRow:
+    start: datetime
+    currency: str | None  # None: an empty bucket
+    count: int
+    amount: Decimal
+    success_count: int
+    failed_count: int
+
+
+async def buckets(
+    conn: AsyncConnection, period: Period, filters: MetricFilters, granularity: str
+) -> list[BucketRow]:
+    """Every local hour/day/week of the period, empty ones included, with its sums.
+
+    The list of buckets is generated from the half hours of the period truncated the same
+    way as the data, so both sides agree on every boundary (DST and +05:30 included); weeks
+    start on Monday (ISO), so the first may begin before `from_date`.
+    """
+    tz = _inline(period.timezone)
+    unit = _inline(granularity)
+    half_hours = func.generate_series(
+        _instant(period.start), _instant(period.end - timedelta(minutes=30)), _THIRTY_MINUTES
+    ).column_valued("ts")
+    series = select(func.date_trunc(unit, half_hours, tz).label("start")).distinct().subquery()
+    local = func.date_trunc(unit, r.c.bucket, tz)
+    data = (
+        select(
+            local.label("start"),
+            r.c.currency,
+            func.sum(r.c.count).label("count"),
+            func.sum(r.c.amount).label("amount"),
+            func.sum(r.c.count).filter(r.c.status == "success").label("success_count"),
+            func.sum(r.c.count).filter(r.c.status == "failed").label("failed_count"),
+        )
+        .where(_within(period.start, period.end), *_filters(filters))
+        .group_by(local, r.c.currency)
+        .having(func.sum(r.c.count) != 0)
+        .subquery()
+    )
+    stmt = (
+        select(
+            series.c.start,
+            data.c.currency,
+            data.c.count,
+            data.c.amount,
+            data.c.success_count,
+            data.c.failed_count,
+        )
+        .select_from(series.outerjoin(data, data.c.start == series.c.start))
+        .order_by(series.c.start, data.c.currency)
+    )
+    return [
+        BucketRow(start, currency, _int(count), _dec(amount), _int(ok), _int(failed))
+        for start, currency, count, amount, ok, failed in await conn.execute(stmt)
+    ]
+
+
+async def weekday_hour_totals(
+    conn: AsyncConnection, period: Period, filters: MetricFilters
+) -> list[Cell]:
+    """Cells keyed by (weekday 0=Monday, hour) in the period's time zone."""
+    local = func.timezone(_inline(period.timezone), r.c.bucket)
+    weekday = cast(extract("isodow", local), Integer) - 1
+    hour = cast(extract("hour", local), Integer)
+    stmt = (
+        select(weekday, hour, r.c.currency, func.sum(r.c.count), func.sum(r.c.amount))
+        .where(_within(period.start, period.end), *_filters(filters))
+        .group_by(weekday, hour, r.c.currency)
+        .having(func.sum(r.c.count) != 0)
+    )
+    return [
+        Cell((int(day), int(hr)), currency, _int(count), _dec(amount))
+        for day, hr, currency, count, amount in await conn.execute(stmt)
+    ]

@@ -1,0 +1,167 @@
+"""Response models of the metrics endpoints (OpenAPI and tests; bodies are built as dicts
+and rendered Decimal-exact by `kit.json`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from psp_dashboard.kit.json import JsonMoney, JsonPercent
+from psp_dashboard.metrics.params import Granularity
+from psp_dashboard.metrics.periods import Compare
+
+
+class PeriodOut(BaseModel):
+    from_: str = Field(alias="from", description="YYYY-MM-DD, inclusive")
+    to: str = Field(description="YYYY-MM-DD, inclusive")
+    timezone: str = Field(description="IANA zone the days are in (addition to the contract)")
+
+
+class Figure(BaseModel):
+    count: int
+    amount: JsonMoney | None = Field(
+        description="Exact sum; null only when the data mixes currencies (see by_currency)"
+    )
+    by_currency: dict[str, JsonMoney] | None = Field(
+        default=None, description="Present only when several currencies are mixed"
+    )
+
+
+class TotalFigure(Figure):
+    currency: str | None = Field(description="ISO 4217; null when currencies are mixed")
+
+
+class OverviewTrends(BaseModel):
+    total_change: JsonPercent | None
+    success_change: JsonPercent | None
+    failed_change: JsonPercent | None
+    pending_change: JsonPercent | None = Field(description="Addition to the contract")
+    amount_change: JsonPercent | None = Field(description="Addition to the contract")
+    avg_ticket_change: JsonPercent | None = Field(description="Addition to the contract")
+    conversion_change: JsonPercent | None = Field(
+        description="Addition: difference of the conversion rates in percentage points"
+    )
+
+
+class Comparison(BaseModel):
+    compare: Compare
+    period: PeriodOut
+    total: Figure
+    by_status: dict[str, Figure]
+
+
+class Overview(BaseModel):
+    period: PeriodOut
+    total: TotalFigure
+    by_status: dict[str, Figure]
+    by_source: dict[str, Figure]
+    conversion_rate: JsonPercent | None = Field(description="null when there is no data")
+    avg_ticket: JsonMoney | None = Field(description="null when there is no data")
+    trends: OverviewTrends
+    comparison: Comparison = Field(description="Addition: the period compared against")
+
+
+class RankedRow(Figure):
+    success_count: int
+    failed_count: int
+    success_rate: JsonPercent | None
+
+
+class ProjectRow(RankedRow):
+    project: str | None
+
+
+class ByProject(BaseModel):
+    period: PeriodOut
+    projects: list[ProjectRow]
+
+
+class PaymentMethodRow(RankedRow):
+    payment_method: str | None
+
+
+class ByPaymentMethod(BaseModel):
+    period: PeriodOut
+    payment_methods: list[PaymentMethodRow]
+
+
+class MerchantRow(RankedRow):
+    merchant_id: str | None
+
+
+class ByMerchant(BaseModel):
+    period: PeriodOut
+    total_merchants: int
+    merchants: list[MerchantRow]
+
+
+class FailureRow(Figure):
+    source: str
+    original_status: str | None
+    share: JsonPercent | None = Field(description="Percent of all failed transactions")
+
+
+class Failures(BaseModel):
+    period: PeriodOut
+    failed: Figure
+    by_original_status: list[FailureRow]
+
+
+class Point(Figure):
+    timestamp: datetime = Field(description="Bucket start, UTC")
+    success_count: int
+    failed_count: int
+
+
+class TrendsComparison(BaseModel):
+    compare: Compare
+    period: PeriodOut
+    points: list[Point]
+
+
+class Trends(BaseModel):
+    period: PeriodOut
+    granularity: Granularity
+    points: list[Point]
+    comparison: TrendsComparison | None = Field(
+        default=None, description="Present when `compare` is given"
+    )
+
+
+class HeatmapCell(Figure):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    hour: int = Field(ge=0, le=23)
+
+
+class Heatmap(BaseModel):
+    period: PeriodOut
+    cells: list[HeatmapCell]
+
+
+class OverviewEnvelope(BaseModel):
+    data: Overview
+
+
+class ByProjectEnvelope(BaseModel):
+    data: ByProject
+
+
+class ByPaymentMethodEnvelope(BaseModel):
+    data: ByPaymentMethod
+
+
+class ByMerchantEnvelope(BaseModel):
+    data: ByMerchant
+
+
+class FailuresEnvelope(BaseModel):
+    data: Failures
+
+
+class TrendsEnvelope(BaseModel):
+    data: Trends
+
+
+class HeatmapEnvelope(BaseModel):
+    data: Heatmap

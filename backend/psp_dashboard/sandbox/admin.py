@@ -1,0 +1,210 @@
+"""Admin endpoints under /_sandbox, mounted on both sandboxes (same world behind them).
+
+Not part of either provider's API: they drive the world (advance, faults, sessions) and
+state the truth for tests and benchmarks. No auth: loopback sandboxes only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from psp_dashboard.sandbox.config import ReconParams
+from psp_dashboard.sandbox.http_common import json_response
+from psp_dashboard.sandbox.recon_rules import summarize
+from psp_dashboard.sandbox.truth import bad_records, daily_totals, expected_reconciliation
+
+if TYPE_CHECKING:
+    from psp_dashboard.sandbox.state import Sandbox
+
+PREFIX = "/_sandbox"
+
+
+def _error(message: str, status: int = 400) -> Response:
+    return json_response({"error": message}, status)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw:
+        return {}
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("JSON object expected")
+    return data
+
+
+def recon_params(sb: Sandbox, query: dict[str, str]) -> ReconParams:
+    base = sb.world.config.recon
+    projects = query.get("projects")
+    return ReconParams(
+        timezone=query.get("tz", base.timezone),
+        grace_minutes=int(query.get("grace_minutes", base.grace_minutes)),
+        amount_tolerance=Decimal(query.get("amount_tolerance", str(base.amount_tolerance))),
+        time_tolerance_minutes=int(
+            query.get("time_tolerance_minutes", base.time_tolerance_minutes)
+        ),
+        projects=tuple(p for p in projects.split(",") if p) if projects else base.projects,
+    )
+
+
+def admin_router(sb: Sandbox) -> APIRouter:
+    router = APIRouter(prefix=PREFIX)
+    world = sb.world
+
+    @router.get("/health")
+    async def health() -> Response:
+        return json_response({"ok": True, "entries": len(world), "clock": world.clock.isoformat()})
+
+    @router.get("/info")
+    async def info() -> Response:
+        c, wc = sb.credentials, world.config
+        return json_response(
+            {
+                "vima": {"apikey": c.vima_apikey, "basic_user": c.vima_basic_user,
+                         "basic_pass": c.vima_basic_pass},
+                "payshack": {"email": c.payshack_email, "pass": c.payshack_pass,
+                             "payin_path": sb.payin_path, "encrypted": sb.encrypted,
+                             "reseller_id": sb.directory.reseller_id},
+                "world": {"seed": wc.seed, "start": wc.start.isoformat(), "days": wc.days,
+                          "per_day": wc.per_day, "entries": len(world),
+                          "clock": world.clock.isoformat()},
+                "living": {"enabled": sb.living.settings.enabled,
+                           "rate_per_second": sb.living.settings.rate_per_second},
+            }
+        )  # fmt: skip
+
+    @router.post("/advance")
+    async def advance(request: Request) -> Response:
+        try:
+            body = await _body(request)
+            new, settle = int(body.get("new", 0)), int(body.get("settle", 0))
+            result = world.advance(new=new, settle=settle)
+        except ValueError as exc:
+            return _error(str(exc))
+        return json_response(
+            {"created": len(result.created), "settled": len(result.settled),
+             "clock": result.clock.isoformat(), "entries": len(world)}
+        )  # fmt: skip
+
+    @router.get("/truth/daily")
+    async def truth_daily(request: Request) -> Response:
+        source = request.query_params.get("source", "vima")
+        if source not in ("vima", "payshack"):
+            return _error("source must be vima or payshack")
+        tz = request.query_params.get("tz", "UTC")
+        project = request.query_params.get("project")
+        totals = await asyncio.to_thread(
+            daily_totals,
+            world,
+            "vima" if source == "vima" else "payshack",
+            timezone=tz,
+            project=project,
+        )
+        return json_response([t.as_json() for t in totals])
+
+    @router.get("/truth/bad-records")
+    async def truth_bad(request: Request) -> Response:
+        source = request.query_params.get("source")
+        if source not in (None, "vima", "payshack"):
+            return _error("source must be vima or payshack")
+        found = await asyncio.to_thread(bad_records, world, source)  # type: ignore[arg-type]
+        return json_response([b.as_json() for b in found])
+
+    @router.get("/truth/reconciliation")
+    async def truth_recon(request: Request) -> Response:
+        query = dict(request.query_params)
+        try:
+            day = date.fromisoformat(query["date"])
+            params = recon_params(sb, query)
+        except (KeyError, ValueError, InvalidOperation) as exc:
+            return _error(f"bad parameters: {exc}")
+        rows = await asyncio.to_thread(expected_reconciliation, world, day, params)
+        return json_response(
+            {"date": day.isoformat(), "summary": summarize(rows),
+             "params": {"timezone": params.timezone, "grace_minutes": params.grace_minutes,
+                        "amount_tolerance": str(params.amount_tolerance),
+                        "time_tolerance_minutes": params.time_tolerance_minutes,
+                        "projects": list(params.projects)},
+             "rows": [r.as_json() for r in rows]}
+        )  # fmt: skip
+
+    @router.get("/faults")
+    async def faults() -> Response:
+        f = world.faults
+        return json_response(
+            {name: {"config": inj.config.as_dict(), "requests": inj.requests,
+                    "injected": inj.injected}
+             for name, inj in (("vima", f.vima), ("payshack", f.payshack))}
+        )  # fmt: skip
+
+    @router.put("/faults/{service}")
+    async def set_faults(service: str, request: Request) -> Response:
+        if service not in ("vima", "payshack"):
+            return _error("service must be vima or payshack", 404)
+        try:
+            config = world.faults.get(service).update(**await _body(request))  # type: ignore[arg-type]
+        except (ValueError, TypeError) as exc:
+            return _error(str(exc))
+        return json_response(config.as_dict())
+
+    @router.post("/sessions/expire")
+    async def expire_sessions() -> Response:
+        sb.auth.expire_all()
+        return json_response({"expired": True})
+
+    @router.post("/clock/travel")
+    async def travel(request: Request) -> Response:
+        try:
+            seconds = float((await _body(request)).get("seconds", 0))
+        except ValueError as exc:
+            return _error(str(exc))
+        sb.auth.travel(seconds)
+        return json_response({"travelled": seconds})
+
+    @router.put("/encrypted")
+    async def encrypted(request: Request) -> Response:
+        try:
+            sb.encrypted = bool((await _body(request)).get("enabled", False))
+        except ValueError as exc:
+            return _error(str(exc))
+        return json_response({"encrypted": sb.encrypted})
+
+    @router.put("/dashboard")
+    async def dashboard(request: Request) -> Response:
+        """Re-skin the Pay-In table: {"header_renames": {...}, "column_order": [...]}."""
+        try:
+            body = await _body(request)
+            if "header_renames" in body:
+                renames = body["header_renames"] or {}
+                sb.payin_header_renames = {str(k): str(v) for k, v in dict(renames).items()}
+            if "column_order" in body:
+                order = body["column_order"]
+                sb.payin_column_order = None if order is None else [str(x) for x in order]
+        except (ValueError, TypeError) as exc:
+            return _error(str(exc))
+        return json_response(
+            {"header_renames": sb.payin_header_renames, "column_order": sb.payin_column_order}
+        )
+
+    @router.put("/living")
+    async def living(request: Request) -> Response:
+        try:
+            body = await _body(request)
+            rate = body.get("rate_per_second")
+            sb.living.update(
+                enabled=None if "enabled" not in body else bool(body["enabled"]),
+                rate_per_second=None if rate is None else float(rate),
+            )
+        except ValueError as exc:
+            return _error(str(exc))
+        s = sb.living.settings
+        return json_response({"enabled": s.enabled, "rate_per_second": s.rate_per_second})
+
+    return router

@@ -1,0 +1,42 @@
+"""The interface every connector implements, whatever its transport.
+
+A connector turns "what the pipeline last persisted" (`state`) into a stream of raw
+pages. Each page carries the checkpoint to persist *in the same transaction* as that
+page's rows, so a crash repeats a page but never skips one: the pipeline must upsert the
+page, then store `page.checkpoint`, then commit, before asking for the next page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from psp_dashboard.sync.records import NormalizedTransaction, Source
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """One page of raw provider records and the state that is safe to persist with it."""
+
+    records: list[dict[str, Any]]
+    # Cursor/watermark values (all text) valid once this page's rows are stored. Keys
+    # not present are left as they were; a connector never clears a stored key.
+    checkpoint: dict[str, str] = field(default_factory=dict)
+    page_no: int = 1  # 1-based position within this run, across streams
+    stream: str = ""  # which walk produced it, e.g. "create", "update", "window"
+
+
+class Connector(Protocol):
+    """What the sync pipeline needs from a source."""
+
+    source: Source
+
+    def pages(self, state: Mapping[str, str]) -> AsyncGenerator[RawPage, None]:
+        """Raw pages from `state` onwards; an async generator, iterate it to the end
+        (or close it with `contextlib.aclosing`) so its HTTP client is released."""
+        ...
+
+    def normalize(self, raw: dict[str, Any]) -> NormalizedTransaction:
+        """The source's pure normalizer, bound to the connector's configuration."""
+        ...

@@ -1,0 +1,338 @@
+"""PayShack through the JSON API its dashboard calls (`PAYSHACK_TRANSPORT=api`).
+
+Sync model. The API pages by page number, newest first, filtered by date only, so there
+is no cursor: a run walks a time window and the state is a watermark.
+- First sync (no watermark): the whole history without a date filter, or from
+  `PAYSHACK_SYNC_START` (midnight IST of that date, the earlier of the two readings).
+- Later syncs: [watermark − overlap, now]. The overlap re-reads recent rows, catching
+  late-arriving rows and status changes of recent pending pay-ins.
+- The new watermark is the run's start time, and it rides only on the *last* page's
+  checkpoint: rows shift to later pages while new payments arrive, so a walk that stops
+  half-way has not seen everything older than its start. Earlier pages keep the old
+  watermark; a crash repeats the window, never skips it.
+- Shifting only pushes rows to pages not read yet, so a walk sees duplicates (harmless:
+  upserts are idempotent), not gaps.
+
+The date filter's time zone is undocumented (UTC or IST): requests are padded by one day
+on each side and rows are kept by their `createdAt`.
+
+Known limit: a pay-in whose status changes after it left the overlap window is not seen
+again by the incremental sync; a periodic `backfill_windows` re-read covers that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import re
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from psp_dashboard.sync.connectors.http import RetryingClient, RetryPolicy, Sleep, new_async_client
+from psp_dashboard.sync.connectors.payshack.normalize import (
+    DEFAULT_CLIENT_PROJECTS,
+    normalize_payshack,
+)
+from psp_dashboard.sync.connectors.payshack.tokens import (
+    DEFAULT_TOKEN_TTL_SECONDS,
+    InMemoryTokenStore,
+    TokenStore,
+)
+from psp_dashboard.sync.connectors.payshack.window import (
+    WATERMARK,
+    WindowedPayShack,
+    created_in_window,
+)
+from psp_dashboard.sync.errors import (
+    PayShackEncryptedError,
+    UpstreamAuthError,
+    UpstreamProtocolError,
+)
+from psp_dashboard.sync.records import NormalizedTransaction, Source
+
+__all__ = [
+    "DEFAULT_CLIENT_PROJECTS",
+    "WATERMARK",
+    "InMemoryTokenStore",
+    "PayShackApiTransport",
+    "PayShackEncryptedError",
+    "TokenStore",
+]
+
+logger = logging.getLogger(__name__)
+
+LOGIN_PATH = "/indigate-user-svc/api/v1/auth/login"
+PAYIN_PATH = "/indigate-payin-svc/api/v1/payin/transaction/fetch"
+CLIENTS_PATH = "/indigate-core-svc/api/v1/client/fetch-all-client"
+MAX_PAGE_SIZE = 100
+_TOKEN_EXPIRY_MARGIN = 60  # seconds: drop a cached token a minute before it expires
+# CryptoJS AES output is base64 of "Salted__…", i.e. it starts with "U2FsdGVkX1".
+_CIPHERTEXT = re.compile(r"\s*[A-Za-z0-9+/=_-]{16,}\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    token: str
+    client_id: str  # sent as `reseller-id`
+
+
+def _looks_encrypted(value: Any) -> bool:
+    return isinstance(value, str) and bool(_CIPHERTEXT.fullmatch(value))
+
+
+def _jwt_ttl(token: str, now: datetime, default: int) -> int:
+    """Seconds the token is worth caching: its `exp` claim if readable, else `default`.
+    The claim is read without verification: it only bounds our cache, never trust."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        remaining = int(claims["exp"] - now.timestamp()) - _TOKEN_EXPIRY_MARGIN
+    except (IndexError, ValueError, KeyError, TypeError, binascii.Error):
+        return default
+    return max(1, min(default, remaining))
+
+
+class PayShackApiTransport(WindowedPayShack):
+    source: Source = "payshack"
+
+    def __init__(
+        self,
+        api_url: str,
+        email: SecretStr | str,
+        password: SecretStr | str,
+        *,
+        token_store: TokenStore | None = None,
+        client_projects: Mapping[str, str] = DEFAULT_CLIENT_PROJECTS,
+        page_size: int = MAX_PAGE_SIZE,
+        pause_seconds: float = 0.3,
+        overlap: timedelta = timedelta(hours=2),
+        sync_start: date | None = None,
+        token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS,
+        retry: RetryPolicy | None = None,
+        client: httpx.AsyncClient | None = None,
+        sleep: Sleep = asyncio.sleep,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
+        self.api_url = api_url.rstrip("/")
+        self._email = email if isinstance(email, SecretStr) else SecretStr(email)
+        self._password = password if isinstance(password, SecretStr) else SecretStr(password)
+        self.token_store: TokenStore = token_store or InMemoryTokenStore()
+        self.client_projects = client_projects
+        self.page_size = page_size
+        self.pause_seconds = pause_seconds
+        self.overlap = overlap
+        self.sync_start = sync_start
+        self.token_ttl_seconds = token_ttl_seconds
+        self.retry = retry or RetryPolicy()
+        self._client = client
+        self._owned: httpx.AsyncClient | None = None
+        self._sleep = sleep
+        self._now = now or (lambda: datetime.now(UTC))
+        self._login_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:  # never shows credentials
+        return f"PayShackApiTransport(api_url={self.api_url!r})"
+
+    async def __aenter__(self) -> PayShackApiTransport:
+        """Hold one HTTP client for several calls (e.g. concurrent backfill windows)."""
+        if self._client is None and self._owned is None:
+            self._owned = new_async_client(self.retry.timeout)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owned is not None:
+            await self._owned.aclose()
+            self._owned = None
+
+    def normalize(self, raw: dict[str, Any]) -> NormalizedTransaction:
+        return normalize_payshack(raw, self.client_projects)
+
+    @asynccontextmanager
+    async def _http(self) -> AsyncIterator[RetryingClient]:
+        shared = self._client or self._owned
+        if shared is not None:
+            yield RetryingClient(shared, self.retry, sleep=self._sleep)
+            return
+        async with new_async_client(self.retry.timeout) as client:
+            yield RetryingClient(client, self.retry, sleep=self._sleep)
+
+    # --- authentication -------------------------------------------------------------
+
+    async def _cached_session(self) -> _Session | None:
+        stored = await self.token_store.get()
+        if stored is None:
+            return None
+        try:
+            data = json.loads(stored)
+            return _Session(str(data["token"]), str(data["clientId"]))
+        except (ValueError, KeyError, TypeError):
+            await self.token_store.delete()  # unreadable: behave as if absent
+            return None
+
+    async def _session(self, http: RetryingClient, refused: _Session | None = None) -> _Session:
+        """A usable session: the cached one unless it is the one just refused (401).
+        The lock makes concurrent windows share one login instead of racing."""
+        async with self._login_lock:
+            cached = await self._cached_session()
+            if cached is not None and cached != refused:
+                return cached
+            session = await self._login(http)
+            ttl = _jwt_ttl(session.token, self._now(), self.token_ttl_seconds)
+            value = json.dumps({"token": session.token, "clientId": session.client_id})
+            await self.token_store.set(value, ttl)
+            return session
+
+    async def _login(self, http: RetryingClient) -> _Session:
+        url = self.api_url + LOGIN_PATH
+        host = httpx.URL(url).host
+        response = await http.request_json(
+            "POST",
+            url,
+            json_body={
+                "email": self._email.get_secret_value(),
+                "password": self._password.get_secret_value(),
+            },
+            passthrough=(400, 401, 403),
+            non_json=lambda text: (
+                PayShackEncryptedError(LOGIN_PATH) if _looks_encrypted(text) else None
+            ),
+        )
+        body = response.body
+        if response.status in (400, 401, 403) or not (
+            isinstance(body, dict) and body.get("success", True)
+        ):
+            raise UpstreamAuthError(
+                host, LOGIN_PATH, status=response.status, detail="PayShack login refused"
+            )
+        data = body.get("data")
+        if _looks_encrypted(data):
+            raise PayShackEncryptedError(LOGIN_PATH)
+        token = data.get("token") if isinstance(data, dict) else None
+        client_id = data.get("clientId") if isinstance(data, dict) else None
+        if (
+            not isinstance(token, str)
+            or not token
+            or not isinstance(client_id, str)
+            or not client_id
+        ):
+            raise UpstreamProtocolError(f"PayShack {LOGIN_PATH} answered without token/clientId")
+        logger.info("payshack: logged in")
+        return _Session(token, client_id)
+
+    async def _authed_get(
+        self, http: RetryingClient, path: str, params: Mapping[str, str | int]
+    ) -> Any:
+        """GET with the session headers; on 401 log in again and retry once."""
+        url = self.api_url + path
+        session = await self._session(http)
+        for attempt in (1, 2):
+            response = await http.request_json(
+                "GET",
+                url,
+                params=params,
+                headers={
+                    "authorization": f"Bearer {session.token}",
+                    "reseller-id": session.client_id,
+                },
+                passthrough=(401,),
+                non_json=lambda text: (
+                    PayShackEncryptedError(path) if _looks_encrypted(text) else None
+                ),
+            )
+            if response.status != 401:
+                return response.body
+            if attempt == 2:
+                break
+            # No delete here: `refused` makes _session replace exactly this token, and a
+            # fresh one another window stored meanwhile is reused instead of discarded.
+            logger.info("payshack: token refused, logging in again")
+            session = await self._session(http, refused=session)
+        raise UpstreamAuthError(
+            httpx.URL(url).host, path, status=401, attempts=2, detail="refused after a fresh login"
+        )
+
+    # --- reading ----------------------------------------------------------------------
+
+    async def fetch_page(
+        self, http: RetryingClient, page: int, date_from: date | None, date_to: date | None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of pay-ins and the `nextPage` number (0 on the last page)."""
+        params: dict[str, str | int] = {"page": page, "limit": self.page_size}
+        if date_from is not None and date_to is not None:
+            params |= {"dateFrom": date_from.isoformat(), "dateTo": date_to.isoformat()}
+        body = await self._authed_get(http, PAYIN_PATH, params)
+        data = body.get("data") if isinstance(body, dict) else body
+        rows = data.get("transactions") if isinstance(data, dict) else None
+        if _looks_encrypted(body) or _looks_encrypted(data) or _looks_encrypted(rows):
+            raise PayShackEncryptedError(PAYIN_PATH)
+        if (
+            not isinstance(data, dict)
+            or not isinstance(rows, list)
+            or not all(isinstance(r, dict) for r in rows)
+        ):
+            raise UpstreamProtocolError(f"PayShack {PAYIN_PATH} answered without transaction rows")
+        next_page = data.get("nextPage")
+        if next_page is None:  # older shape: derive it from totalPages
+            total = data.get("totalPages")
+            next_page = page + 1 if isinstance(total, int) and page < total else 0
+        if not isinstance(next_page, int) or (next_page != 0 and next_page <= page):
+            raise UpstreamProtocolError(
+                f"PayShack {PAYIN_PATH} answered nextPage={next_page!r} on page {page}"
+            )
+        return rows, next_page
+
+    async def walk_window(
+        self, start: datetime | None, end: datetime | None
+    ) -> AsyncGenerator[tuple[list[dict[str, Any]], bool], None]:
+        """(rows with start <= createdAt < end, is_last_page) for every page of the window.
+        `start=None` reads the whole history without a date filter; `end=None` is open."""
+        date_from = date_to = None
+        if start is not None:
+            date_from = start.astimezone(UTC).date() - timedelta(days=1)
+            last_day = (end or self._now()).astimezone(UTC) - timedelta(microseconds=1)
+            date_to = last_day.date() + timedelta(days=1)
+        async with self._http() as http:
+            page = 1
+            while True:
+                rows, next_page = await self.fetch_page(http, page, date_from, date_to)
+                # An empty page ends the walk even if nextPage says otherwise.
+                last = next_page == 0 or not rows
+                yield [r for r in rows if created_in_window(r, start, end)], last
+                if last:
+                    return
+                page = next_page
+                if self.pause_seconds > 0:
+                    await self._sleep(self.pause_seconds)  # politeness, not synchronisation
+
+    async def fetch_clients(self) -> list[dict[str, Any]]:
+        """PayShack's clients (`clientId`, `name`, balance…): reference data."""
+        async with self._http() as http:
+            body = await self._authed_get(http, CLIENTS_PATH, {})
+        data = body.get("data") if isinstance(body, dict) else body
+        if _looks_encrypted(data):
+            raise PayShackEncryptedError(CLIENTS_PATH)
+        if isinstance(data, dict):  # {"data": {"clients": [...]}} or similar
+            data = next((v for v in data.values() if isinstance(v, list)), None)
+        if not isinstance(data, list) or not all(isinstance(c, dict) for c in data):
+            raise UpstreamProtocolError(f"PayShack {CLIENTS_PATH} answered no client list")
+        return data

@@ -1,0 +1,239 @@
+"""PayShack through its dashboard in a headless Chromium (`PAYSHACK_TRANSPORT=browser`).
+
+The same sync model as the api transport (see `api.py`), so switching transports keeps
+the watermark meaningful:
+- first sync (no watermark): the whole history (no date filter), or from
+  `PAYSHACK_SYNC_START` (midnight IST of that date);
+- later syncs: [watermark − overlap, now]; the date filter is padded by one day on each
+  side (its zone is undocumented) and rows are kept by their UTC `createdAt`;
+- the new watermark (the run's start) rides only on the last page's checkpoint.
+
+What a scraped row holds (`SCRAPED_ROW_KEYS`): the nine table columns under the API's
+key names — txnId, orderId, amount, paidAmount, txnStatus, clientName, utr, createdAt,
+modifiedAt. The API's other fields (spTxnId, totalCommissionAmount, payer VPA/name/
+phone, transactionType, paymentMode, completedAt, rrn, ids) are not in the table, so
+browser-synced rows have no reference_id, fee, payer data, payment method or
+completed_at. The table shows times to the second: createdAt/modifiedAt are the API's
+times truncated to whole seconds (see docs/payshack-browser.md).
+
+Chromium's lifetime belongs to `BrowserSession`, an async context manager: one per run
+(`pages`, `window_pages`), or one shared by several calls inside `async with transport`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pydantic import SecretStr
+
+from psp_dashboard.cache import Cache
+from psp_dashboard.config import Settings
+from psp_dashboard.sync.connectors.payshack.browser_errors import (
+    PayShackBrowserError,
+    PayShackBrowserLaunchError,
+    PayShackColumnMissingError,
+    PayShackLoginFormNotFoundError,
+    PayShackLoginRejectedError,
+    PayShackPageError,
+    PayShackPageTimeoutError,
+    PayShackSessionExpiredError,
+    PayShackTableEmptyError,
+)
+from psp_dashboard.sync.connectors.payshack.browser_session import (
+    BrowserSession,
+    InMemoryStateStore,
+    RedisStateStore,
+    StateStore,
+    state_key,
+)
+from psp_dashboard.sync.connectors.payshack.browser_walk import PayInWalk, Sleep, WalkConfig
+from psp_dashboard.sync.connectors.payshack.normalize import (
+    DEFAULT_CLIENT_PROJECTS,
+    normalize_payshack,
+)
+from psp_dashboard.sync.connectors.payshack.window import (
+    WATERMARK,
+    WindowedPayShack,
+    created_in_window,
+)
+from psp_dashboard.sync.records import NormalizedTransaction, Source
+from psp_dashboard.sync.sources import SourceEndpoints, SourceNotConfigured
+
+__all__ = [
+    "WATERMARK",
+    "InMemoryStateStore",
+    "PayShackBrowserError",
+    "PayShackBrowserLaunchError",
+    "PayShackBrowserTransport",
+    "PayShackColumnMissingError",
+    "PayShackLoginFormNotFoundError",
+    "PayShackLoginRejectedError",
+    "PayShackPageError",
+    "PayShackPageTimeoutError",
+    "PayShackSessionExpiredError",
+    "PayShackTableEmptyError",
+    "RedisStateStore",
+    "StateStore",
+    "browser_connector",
+]
+
+
+def _secret(value: SecretStr | str) -> SecretStr:
+    return value if isinstance(value, SecretStr) else SecretStr(value)
+
+
+class PayShackBrowserTransport(WindowedPayShack):
+    source: Source = "payshack"
+
+    def __init__(
+        self,
+        base_url: str,
+        email: SecretStr | str,
+        password: SecretStr | str,
+        *,
+        payin_path: str | None = "/payin",
+        chromium_path: Path = Path("/usr/bin/chromium"),
+        state_store: StateStore | None = None,
+        client_projects: Mapping[str, str] = DEFAULT_CLIENT_PROJECTS,
+        diagnostics_dir: Path = Path("var/diagnostics"),
+        overlap: timedelta = timedelta(hours=2),
+        sync_start: date | None = None,
+        pause_seconds: float = 0.0,
+        timeout_seconds: float = 30.0,
+        page_retries: int = 3,
+        headless: bool = True,
+        sleep: Sleep = asyncio.sleep,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._email, self._password = _secret(email), _secret(password)
+        self.state_store: StateStore = state_store or InMemoryStateStore()
+        self.client_projects = client_projects
+        self.chromium_path = chromium_path
+        self.overlap = overlap
+        self.sync_start = sync_start
+        self.timeout_seconds = timeout_seconds
+        self.headless = headless
+        path = "/" + payin_path.strip("/") if payin_path and payin_path.strip("/") else None
+        self.walk_config = WalkConfig(
+            base_url=self.base_url,
+            payin_path=path,
+            timeout_seconds=timeout_seconds,
+            page_retries=page_retries,
+            pause_seconds=pause_seconds,
+            diagnostics_dir=diagnostics_dir,
+            sleep=sleep,
+        )
+        self._now = now or (lambda: datetime.now(UTC))
+        self._shared: BrowserSession | None = None
+        self.last_walk: PayInWalk | None = None  # counters of the latest walk (tests, bench)
+
+    def __repr__(self) -> str:  # never shows credentials
+        return f"PayShackBrowserTransport(base_url={self.base_url!r})"
+
+    def normalize(self, raw: dict[str, Any]) -> NormalizedTransaction:
+        return normalize_payshack(raw, self.client_projects)
+
+    # --- browser lifetime -------------------------------------------------------------
+
+    def new_session(self) -> BrowserSession:
+        return BrowserSession(
+            self.chromium_path,
+            self._email,
+            self._password,
+            self.state_store,
+            timeout_seconds=self.timeout_seconds,
+            headless=self.headless,
+        )
+
+    async def __aenter__(self) -> PayShackBrowserTransport:
+        """Hold one browser for several walks (e.g. concurrent backfill days, one tab each)."""
+        if self._shared is None:
+            session = self.new_session()
+            await session.__aenter__()
+            self._shared = session
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        session, self._shared = self._shared, None
+        if session is not None:
+            await session.__aexit__(None, None, None)
+
+    @asynccontextmanager
+    async def _browser(self) -> AsyncIterator[BrowserSession]:
+        if self._shared is not None:
+            yield self._shared
+            return
+        async with self.new_session() as session:
+            yield session
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _date_range(
+        self, start: datetime | None, end: datetime | None
+    ) -> tuple[date | None, date | None]:
+        """The date filter for [start, end), padded one day each side like the api."""
+        if start is None:
+            return None, None
+        last_moment = (end or self._now()).astimezone(UTC) - timedelta(microseconds=1)
+        return (
+            start.astimezone(UTC).date() - timedelta(days=1),
+            last_moment.date() + timedelta(days=1),
+        )
+
+    async def walk_window(
+        self, start: datetime | None, end: datetime | None
+    ) -> AsyncGenerator[tuple[list[dict[str, Any]], bool], None]:
+        """(rows with start <= createdAt < end, is_last_page) for every page of the window.
+        `start=None` reads the whole history without a date filter; `end=None` is open."""
+        date_from, date_to = self._date_range(start, end)
+        async with self._browser() as session:
+            walk = PayInWalk(session, self.walk_config, date_from, date_to)
+            self.last_walk = walk
+            async for rows, last in walk.rows():
+                yield [r for r in rows if created_in_window(r, start, end)], last
+
+
+def browser_connector(
+    settings: Settings, endpoints: SourceEndpoints, cache: Cache
+) -> PayShackBrowserTransport:
+    """The browser transport from settings; its login state lives in Redis, encrypted."""
+    base_url, email, password = (
+        endpoints.payshack_base_url,
+        endpoints.payshack_email,
+        endpoints.payshack_password,
+    )
+    if not (base_url and email and password):
+        raise SourceNotConfigured(
+            "PayShack browser transport is not configured: set PAYSHACK_BASE_URL (the "
+            "dashboard), PAYSHACK_EMAIL and PAYSHACK_PASSWORD"
+        )
+    return PayShackBrowserTransport(
+        base_url,
+        email,
+        password,
+        payin_path=settings.payshack_payin_path,
+        chromium_path=settings.playwright_chromium_path,
+        state_store=RedisStateStore(cache, state_key(email, password)),
+        client_projects=settings.payshack_client_projects,
+        diagnostics_dir=settings.payshack_diagnostics_dir,
+        overlap=timedelta(minutes=settings.payshack_overlap_minutes),
+        sync_start=settings.payshack_sync_start,
+        pause_seconds=settings.payshack_page_pause_ms / 1000,
+        timeout_seconds=settings.sync_http_timeout_seconds,
+        page_retries=settings.sync_max_retries,
+    )

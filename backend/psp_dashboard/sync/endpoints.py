@@ -1,0 +1,235 @@
+"""Sync status, manual trigger, run history, backfills, quarantine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from psp_dashboard.api.deps import ConnDep, RuntimeDep
+from psp_dashboard.audit.service import record
+from psp_dashboard.auth.deps import AUTH_RESPONSES, AdminDep, ViewerDep
+from psp_dashboard.auth.masking import mask_payload
+from psp_dashboard.cache import SYNC_STATUS_KEY, TTL_SYNC_STATUS
+from psp_dashboard.errors import NotFound
+from psp_dashboard.runtime import Runtime
+from psp_dashboard.sync import repository as repo
+from psp_dashboard.sync.schemas import (
+    BackfillEnvelope,
+    BackfillRequest,
+    BackfillsEnvelope,
+    QuarantineEnvelope,
+    SourceName,
+    SyncRunsEnvelope,
+    SyncStatusEnvelope,
+    TriggerEnvelope,
+    TriggerRequest,
+)
+from psp_dashboard.sync.service import endpoints_of
+from psp_dashboard.sync.state import is_running_elsewhere
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/sync", tags=["sync"], responses=AUTH_RESPONSES)
+
+Page = Annotated[int, Query(ge=1, le=100_000)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+def _background(runtime: Runtime, coro: Any) -> None:
+    """Keep a reference to background work so it is not collected mid-run."""
+    tasks: set[asyncio.Task[Any]] = runtime.extras.setdefault("tasks", set())
+    task = asyncio.get_running_loop().create_task(coro)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+async def build_status(runtime: Runtime, conn: ConnDep) -> dict[str, Any]:
+    endpoints = endpoints_of(runtime)
+    scheduler = runtime.extras.get("scheduler")
+    now = datetime.now(UTC)
+    sources = []
+    for state in await repo.sync_states(conn):
+        source = state["source"]
+        status, error = state["sync_status"] or "idle", state["error_message"]
+        if status == "running" and not await is_running_elsewhere(runtime.engine, source):
+            # A run that died without closing its books (SIGKILL, power loss).
+            status, error = "failed", error or "the last run was interrupted"
+        next_at = scheduler.next_run(source) if scheduler is not None else state["next_sync_at"]
+        last_ok = state["last_successful_sync"]
+        sources.append(
+            {
+                "source": source,
+                "status": status,
+                "last_sync_at": state["last_sync_at"],
+                "last_successful_sync": last_ok,
+                "records_synced": state["records_synced"] or 0,
+                "next_sync_at": next_at,
+                "error_message": error,
+                "last_cursor": state["last_update_cursor"] or state["last_create_cursor"],
+                "watermark": state["watermark"],
+                "lag_seconds": int((now - last_ok).total_seconds()) if last_ok else None,
+                "configured": endpoints.configured(source),
+                "sandbox": source in endpoints.sandbox,
+                "interval_minutes": (
+                    runtime.settings.vima_sync_interval_minutes
+                    if source == "vima"
+                    else runtime.settings.payshack_sync_interval_minutes
+                ),
+            }
+        )
+    return {"sources": sources}
+
+
+@router.get(
+    "/status",
+    response_model=SyncStatusEnvelope,
+    operation_id="sync_status",
+    summary="State of each source's sync",
+)
+async def sync_status(_: ViewerDep, runtime: RuntimeDep, conn: ConnDep) -> Any:
+    async def load() -> dict[str, Any]:
+        return SyncStatusEnvelope(data=await build_status(runtime, conn)).model_dump(mode="json")
+
+    return await runtime.cache.get_or_load(SYNC_STATUS_KEY, TTL_SYNC_STATUS, load)
+
+
+async def _run_in_process(runtime: Runtime, source: str) -> None:
+    from psp_dashboard.sync.service import sync_source
+
+    try:
+        await sync_source(runtime, source, trigger="manual")
+    except Exception:
+        log.exception("manual sync failed", extra={"source": source})
+
+
+@router.post(
+    "/trigger",
+    response_model=TriggerEnvelope,
+    status_code=202,
+    operation_id="sync_trigger",
+    summary="Run a source's sync now (null = all sources)",
+)
+async def sync_trigger(
+    body: TriggerRequest, principal: AdminDep, runtime: RuntimeDep, conn: ConnDep
+) -> Any:
+    from psp_dashboard.sync.scheduler import SyncScheduler, publish_trigger
+
+    sources: list[str] = [body.source] if body.source else ["vima", "payshack"]
+    scheduler = runtime.extras.get("scheduler")
+    if isinstance(scheduler, SyncScheduler):
+        for source in sources:
+            scheduler.trigger(source)
+        where = "this process"
+    elif await publish_trigger(runtime, sources):
+        where = "the worker"
+    else:
+        for source in sources:
+            _background(runtime, _run_in_process(runtime, source))
+        where = "the API process (no worker is listening)"
+    await record(conn, principal, "sync.trigger", target=body.source or "all")
+    await runtime.cache.delete(SYNC_STATUS_KEY)
+    return {
+        "data": {
+            "source": body.source or "all",
+            "status": "triggered",
+            "message": f"Sync of {', '.join(sources)} started in {where}",
+        }
+    }
+
+
+@router.get(
+    "/runs",
+    response_model=SyncRunsEnvelope,
+    operation_id="sync_runs",
+    summary="History of sync runs with their counts",
+)
+async def sync_runs(
+    _: ViewerDep,
+    conn: ConnDep,
+    source: SourceName | None = None,
+    kind: Annotated[str | None, Query(pattern="^(incremental|backfill)$")] = None,
+    page: Page = 1,
+    limit: Limit = 50,
+) -> Any:
+    rows, total = await repo.list_runs(conn, source, kind, page, limit)
+    return {"data": rows, "meta": repo.page_meta(page, limit, total)}
+
+
+@router.post(
+    "/backfill",
+    response_model=BackfillEnvelope,
+    status_code=202,
+    operation_id="sync_backfill",
+    summary="Load a date range of a source, day by day, beside the incremental sync",
+)
+async def sync_backfill(
+    body: BackfillRequest, principal: AdminDep, runtime: RuntimeDep, request: Request
+) -> Any:
+    from psp_dashboard.sync.backfill import create_backfill, run_backfill
+
+    backfill_id = await create_backfill(
+        runtime, body.source, body.from_date, body.to_date, principal.email
+    )
+    async with runtime.engine.begin() as conn:
+        await record(
+            conn,
+            principal,
+            "sync.backfill",
+            target=body.source,
+            params={"from_date": body.from_date, "to_date": body.to_date, "id": backfill_id},
+        )
+        created = await repo.get_backfill(conn, backfill_id)
+    stop = runtime.extras.setdefault("stop", asyncio.Event())
+    _background(runtime, run_backfill(runtime, backfill_id, stop=stop))
+    return JSONResponse(
+        BackfillEnvelope.model_validate({"data": created}).model_dump(mode="json"),
+        status_code=202,
+    )
+
+
+@router.get(
+    "/backfills",
+    response_model=BackfillsEnvelope,
+    operation_id="sync_backfills",
+    summary="Backfills and their progress",
+)
+async def sync_backfills(_: ViewerDep, conn: ConnDep, page: Page = 1, limit: Limit = 50) -> Any:
+    rows, total = await repo.list_backfills(conn, page, limit)
+    return {"data": rows, "meta": repo.page_meta(page, limit, total)}
+
+
+@router.get(
+    "/backfills/{backfill_id}",
+    response_model=BackfillEnvelope,
+    operation_id="sync_backfill_get",
+    responses={404: {"description": "No such backfill"}},
+)
+async def sync_backfill_get(_: ViewerDep, conn: ConnDep, backfill_id: uuid.UUID) -> Any:
+    row = await repo.get_backfill(conn, backfill_id)
+    if row is None:
+        raise NotFound("No such backfill", {"id": str(backfill_id)})
+    return {"data": row}
+
+
+@router.get(
+    "/quarantine",
+    response_model=QuarantineEnvelope,
+    operation_id="sync_quarantine",
+    summary="Records a source sent that could not be stored, with the reason",
+)
+async def sync_quarantine(
+    principal: ViewerDep,
+    conn: ConnDep,
+    source: SourceName | None = None,
+    page: Page = 1,
+    limit: Limit = 50,
+) -> Any:
+    rows, total = await repo.list_quarantine(conn, source, page, limit)
+    # A bad record is still a payer's record: viewers see it masked like any other.
+    masked = [mask_payload(row, principal) for row in rows]
+    return {"data": masked, "meta": repo.page_meta(page, limit, total)}

@@ -1,0 +1,100 @@
+"""SQL behind the sync endpoints."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+def page_meta(page: int, limit: int, total: int) -> dict[str, int]:
+    return {
+        "page": page,
+        "limit": limit,
+        "total": total,
+        "total_pages": math.ceil(total / limit) if total else 0,
+    }
+
+
+async def sync_states(conn: AsyncConnection) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        text(
+            "SELECT source, sync_status, last_sync_at, last_successful_sync, records_synced, "
+            "next_sync_at, error_message, last_create_cursor, last_update_cursor, watermark "
+            "FROM sync_state ORDER BY CASE source WHEN 'vima' THEN 0 ELSE 1 END"
+        )
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+_RUNS_WHERE = (
+    " WHERE (CAST(:source AS text) IS NULL OR source = :source)"
+    " AND (CAST(:kind AS text) IS NULL OR kind = :kind)"
+)
+_RUNS_COUNT = "SELECT COUNT(*) FROM sync_runs" + _RUNS_WHERE
+_RUNS_PAGE = (
+    "SELECT id, source, kind, status, started_at, finished_at, fetched, inserted, updated, "
+    "unchanged, quarantined, unknown_statuses, pages, duration_ms, error, params "
+    "FROM sync_runs" + _RUNS_WHERE + " ORDER BY started_at DESC LIMIT :limit OFFSET :offset"
+)
+
+
+async def list_runs(
+    conn: AsyncConnection, source: str | None, kind: str | None, page: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    params: dict[str, Any] = {"source": source, "kind": kind}
+    total = (await conn.execute(text(_RUNS_COUNT), params)).scalar_one()
+    rows = await conn.execute(
+        text(_RUNS_PAGE), {**params, "limit": limit, "offset": (page - 1) * limit}
+    )
+    return [dict(r._mapping) for r in rows], int(total)
+
+
+_BACKFILL_SELECT = (
+    "SELECT id, source, from_date, to_date, status, requested_by, created_at, updated_at, "
+    "error, (SELECT COUNT(*) FROM jsonb_each(shards)) AS days_total, "
+    "(SELECT COUNT(*) FROM jsonb_each(shards) e WHERE (e.value->>'done')::boolean) "
+    "AS days_done FROM sync_backfills"
+)
+
+
+async def get_backfill(conn: AsyncConnection, backfill_id: uuid.UUID) -> dict[str, Any] | None:
+    row = (
+        await conn.execute(text(_BACKFILL_SELECT + " WHERE id = :id"), {"id": backfill_id})
+    ).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+async def list_backfills(
+    conn: AsyncConnection, page: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    total = (await conn.execute(text("SELECT COUNT(*) FROM sync_backfills"))).scalar_one()
+    rows = await conn.execute(
+        text(_BACKFILL_SELECT + " ORDER BY created_at DESC LIMIT :limit OFFSET :offset"),
+        {"limit": limit, "offset": (page - 1) * limit},
+    )
+    return [dict(r._mapping) for r in rows], int(total)
+
+
+_QUARANTINE_WHERE = " WHERE (CAST(:source AS text) IS NULL OR source = :source)"
+_QUARANTINE_COUNT = "SELECT COUNT(*) FROM quarantine" + _QUARANTINE_WHERE
+_QUARANTINE_PAGE = (
+    "SELECT id, source, source_record_id, reason, raw, first_seen_at, last_seen_at, "
+    "seen_count FROM quarantine"
+    + _QUARANTINE_WHERE
+    + " ORDER BY last_seen_at DESC, id DESC LIMIT :limit OFFSET :offset"
+)
+
+
+async def list_quarantine(
+    conn: AsyncConnection, source: str | None, page: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    total = (await conn.execute(text(_QUARANTINE_COUNT), {"source": source})).scalar_one()
+    rows = await conn.execute(
+        text(_QUARANTINE_PAGE),
+        {"source": source, "limit": limit, "offset": (page - 1) * limit},
+    )
+    return [dict(r._mapping) for r in rows], int(total)

@@ -1,0 +1,145 @@
+"""Where each source's data comes from: configured provider, or the bundled sandbox.
+
+The demo starts sandboxes only for sources whose base URL is not configured; this
+module turns the settings (plus any sandbox URLs) into connectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from pydantic import SecretStr
+
+from psp_dashboard.cache import PAYSHACK_SESSION_KEY, TTL_SESSION_PAYSHACK, Cache
+from psp_dashboard.config import Settings
+from psp_dashboard.sync.connectors.base import Connector
+from psp_dashboard.sync.connectors.http import RetryPolicy
+from psp_dashboard.sync.connectors.payshack.api import PayShackApiTransport
+from psp_dashboard.sync.connectors.vima.client import VimaConnector
+from psp_dashboard.sync.records import Source
+
+SOURCES: tuple[Source, ...] = ("vima", "payshack")
+
+
+@dataclass(frozen=True)
+class SourceEndpoints:
+    """Resolved endpoints and credentials; `sandbox` marks the bundled imitations."""
+
+    vima_base_url: str | None = None
+    vima_api_key: SecretStr | None = None
+    payshack_base_url: str | None = None
+    payshack_api_url: str | None = None
+    payshack_email: SecretStr | None = None
+    payshack_password: SecretStr | None = None
+    sandbox: frozenset[str] = field(default_factory=frozenset)
+
+    def configured(self, source: str) -> bool:
+        if source == "vima":
+            return self.vima_base_url is not None and self.vima_api_key is not None
+        return (
+            (self.payshack_api_url or self.payshack_base_url) is not None
+            and self.payshack_email is not None
+            and self.payshack_password is not None
+        )
+
+
+def endpoints_from_settings(settings: Settings) -> SourceEndpoints:
+    payshack_base = str(settings.payshack_base_url) if settings.payshack_base_url else None
+    payshack_api = str(settings.payshack_api_url) if settings.payshack_api_url else payshack_base
+    return SourceEndpoints(
+        vima_base_url=str(settings.vima_base_url) if settings.vima_base_url else None,
+        vima_api_key=settings.vima_api_key,
+        payshack_base_url=payshack_base,
+        payshack_api_url=payshack_api,
+        payshack_email=settings.payshack_email,
+        payshack_password=settings.payshack_password,
+    )
+
+
+class RedisTokenStore:
+    """The PayShack API token under `session:payshack` (TTL 1800 s); never logged."""
+
+    def __init__(self, cache: Cache, key: str = PAYSHACK_SESSION_KEY + ":api") -> None:
+        self.cache = cache
+        self.key = key
+
+    def __repr__(self) -> str:
+        return "RedisTokenStore(<hidden>)"
+
+    async def get(self) -> str | None:
+        value = await self.cache.get_json(self.key)
+        return value if isinstance(value, str) else None
+
+    async def set(self, value: str, ttl_seconds: int) -> None:
+        await self.cache.set_json(self.key, value, min(ttl_seconds, TTL_SESSION_PAYSHACK))
+
+    async def delete(self) -> None:
+        await self.cache.delete(self.key)
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=settings.sync_max_retries + 1,
+        backoff_base=settings.sync_backoff_base_seconds,
+        timeout=settings.sync_http_timeout_seconds,
+    )
+
+
+class SourceNotConfigured(RuntimeError):
+    pass
+
+
+def vima_connector(settings: Settings, endpoints: SourceEndpoints) -> VimaConnector:
+    if endpoints.vima_base_url is None or endpoints.vima_api_key is None:
+        raise SourceNotConfigured("Vima is not configured: set VIMA_BASE_URL and VIMA_API_KEY")
+    return VimaConnector(
+        endpoints.vima_base_url,
+        endpoints.vima_api_key,
+        max_pages_per_run=settings.vima_max_pages_per_run,
+        lag_seconds=settings.vima_lag_seconds,
+        sync_start=settings.vima_sync_start,
+        retry=retry_policy(settings),
+    )
+
+
+def payshack_api_connector(
+    settings: Settings, endpoints: SourceEndpoints, cache: Cache
+) -> PayShackApiTransport:
+    if not endpoints.configured("payshack"):
+        raise SourceNotConfigured(
+            "PayShack is not configured: set PAYSHACK_BASE_URL (or PAYSHACK_API_URL), "
+            "PAYSHACK_EMAIL and PAYSHACK_PASSWORD"
+        )
+    assert endpoints.payshack_email is not None and endpoints.payshack_password is not None
+    return PayShackApiTransport(
+        endpoints.payshack_api_url or endpoints.payshack_base_url or "",
+        endpoints.payshack_email,
+        endpoints.payshack_password,
+        token_store=RedisTokenStore(cache),
+        client_projects=settings.payshack_client_projects,
+        pause_seconds=settings.payshack_page_pause_ms / 1000,
+        overlap=timedelta(minutes=settings.payshack_overlap_minutes),
+        sync_start=settings.payshack_sync_start,
+        retry=retry_policy(settings),
+    )
+
+
+def build_connector(
+    source: str,
+    settings: Settings,
+    endpoints: SourceEndpoints,
+    cache: Cache,
+    *,
+    transport: str | None = None,
+) -> Connector:
+    if source == "vima":
+        return vima_connector(settings, endpoints)
+    if source == "payshack":
+        chosen = transport or settings.payshack_transport
+        if chosen == "browser":
+            from psp_dashboard.sync.connectors.payshack.browser import browser_connector
+
+            return browser_connector(settings, endpoints, cache)
+        return payshack_api_connector(settings, endpoints, cache)
+    raise SourceNotConfigured(f"unknown source {source!r} (expected vima or payshack)")

@@ -1,0 +1,209 @@
+"""Sync state and run records, and the one-run-per-source lock across processes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from psp_dashboard.kit.timeparse import parse_iso_utc
+
+# sync_state columns that mirror well-known checkpoint keys, for the API and humans.
+MIRRORED_KEYS = ("last_create_cursor", "last_update_cursor")
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+@asynccontextmanager
+async def source_lock(
+    engine: AsyncEngine, source: str, *, wait: bool = False
+) -> AsyncIterator[bool]:
+    """Hold the source's session-level advisory lock for the block.
+
+    The lock lives on a dedicated connection: if the process dies, PostgreSQL drops
+    the connection and the lock with it, so a crashed run never blocks the next one.
+    Yields False (without waiting) when another process holds it and `wait` is False.
+    """
+    key = lock_key(f"psp-sync:{source}")
+    async with engine.connect() as conn:
+        if wait:
+            await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            acquired = True
+        else:
+            acquired = bool(
+                (
+                    await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
+                ).scalar_one()
+            )
+        await conn.commit()
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                await conn.commit()
+
+
+async def is_running_elsewhere(engine: AsyncEngine, source: str) -> bool:
+    """True when some process holds the source's lock (probe: take it and let go)."""
+    async with source_lock(engine, source) as acquired:
+        return not acquired
+
+
+async def load_checkpoint(conn: AsyncConnection, source: str) -> dict[str, str]:
+    row = (
+        await conn.execute(
+            text("SELECT checkpoint FROM sync_state WHERE source = :s"), {"s": source}
+        )
+    ).one_or_none()
+    if row is None:
+        raise LookupError(f"unknown sync source {source!r}")
+    return {str(k): str(v) for k, v in (row[0] or {}).items()}
+
+
+async def save_checkpoint(
+    conn: AsyncConnection, source: str, checkpoint: Mapping[str, str], changed_rows: int
+) -> None:
+    """Store the checkpoint in the caller's transaction (the one holding the rows)."""
+    mirrored = {k: checkpoint.get(k) for k in MIRRORED_KEYS}
+    await conn.execute(
+        text(
+            "UPDATE sync_state SET checkpoint = checkpoint || CAST(:cp AS jsonb), "
+            "last_create_cursor = COALESCE(:c, last_create_cursor), "
+            "last_update_cursor = COALESCE(:u, last_update_cursor), "
+            "watermark = COALESCE(CAST(:w AS timestamptz), watermark), "
+            "records_synced = COALESCE(records_synced, 0) + :n, updated_at = NOW() "
+            "WHERE source = :s"
+        ),
+        {
+            "cp": json.dumps(dict(checkpoint)),
+            "c": mirrored["last_create_cursor"],
+            "u": mirrored["last_update_cursor"],
+            "w": parse_iso_utc(checkpoint["watermark"]) if checkpoint.get("watermark") else None,
+            "n": changed_rows,
+            "s": source,
+        },
+    )
+
+
+@dataclass
+class RunCounts:
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    unknown_statuses: int = 0
+    pages: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated
+
+    def as_params(self) -> dict[str, int]:
+        return {
+            "fetched": self.fetched,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "quarantined": self.quarantined,
+            "unknown_statuses": self.unknown_statuses,
+            "pages": self.pages,
+        }
+
+
+async def start_run(
+    engine: AsyncEngine, source: str, kind: str, params: Mapping[str, Any]
+) -> uuid.UUID:
+    """Record the run and mark the source running; close out runs a crash left open."""
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE sync_runs SET status = 'interrupted', finished_at = NOW(), "
+                "error = COALESCE(error, 'the process running this sync stopped') "
+                "WHERE source = :s AND status = 'running' AND kind = :k"
+            ),
+            {"s": source, "k": kind},
+        )
+        run_id = (
+            await conn.execute(
+                text(
+                    "INSERT INTO sync_runs (source, kind, status, params) "
+                    "VALUES (:s, :k, 'running', CAST(:p AS jsonb)) RETURNING id"
+                ),
+                {"s": source, "k": kind, "p": json.dumps(dict(params), default=str)},
+            )
+        ).scalar_one()
+        if kind == "incremental":
+            await conn.execute(
+                text(
+                    "UPDATE sync_state SET sync_status = 'running', last_sync_at = NOW(), "
+                    "updated_at = NOW() WHERE source = :s"
+                ),
+                {"s": source},
+            )
+    return uuid.UUID(str(run_id))
+
+
+async def record_progress(conn: AsyncConnection, run_id: uuid.UUID, counts: RunCounts) -> None:
+    await conn.execute(
+        text(
+            "UPDATE sync_runs SET fetched = :fetched, inserted = :inserted, "
+            "updated = :updated, unchanged = :unchanged, quarantined = :quarantined, "
+            "unknown_statuses = :unknown_statuses, pages = :pages WHERE id = :id"
+        ),
+        {**counts.as_params(), "id": run_id},
+    )
+
+
+async def finish_run(
+    engine: AsyncEngine,
+    run_id: uuid.UUID,
+    source: str,
+    kind: str,
+    counts: RunCounts,
+    *,
+    status: str,
+    error: str | None,
+    started: datetime,
+    next_sync_at: datetime | None = None,
+) -> None:
+    async with engine.begin() as conn:
+        await record_progress(conn, run_id, counts)
+        await conn.execute(
+            text(
+                "UPDATE sync_runs SET status = :st, error = :err, finished_at = NOW(), "
+                "duration_ms = (EXTRACT(EPOCH FROM (NOW() - :started)) * 1000)::bigint "
+                "WHERE id = :id"
+            ),
+            {"st": status, "err": error, "started": started, "id": run_id},
+        )
+        if kind != "incremental":
+            return
+        await conn.execute(
+            text(
+                "UPDATE sync_state SET sync_status = :state, error_message = :err, "
+                "last_successful_sync = CASE WHEN :ok THEN NOW() ELSE last_successful_sync END, "
+                "next_sync_at = COALESCE(:next, next_sync_at), updated_at = NOW() "
+                "WHERE source = :s"
+            ),
+            {
+                "state": "failed" if status == "failed" else "idle",
+                "err": error,
+                "ok": status == "success",
+                "next": next_sync_at,
+                "s": source,
+            },
+        )

@@ -1,0 +1,66 @@
+"""`GET /transactions` and `GET /transactions/{id}`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from starlette.responses import Response
+
+from psp_dashboard.api.deps import ConnDep, RuntimeDep
+from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
+from psp_dashboard.kit.json import ExactJSONResponse
+from psp_dashboard.metrics import daily
+from psp_dashboard.transactions import schemas, service
+from psp_dashboard.transactions.filters import Order, SortBy, TransactionFiltersDep
+
+router = APIRouter(prefix="/transactions", tags=["transactions"])
+
+MAX_LIMIT = 100
+
+
+@router.get(
+    "",
+    operation_id="transactions_list",
+    summary="Transactions, filtered, sorted and paged",
+    response_model=schemas.TransactionPage,
+    responses=AUTH_RESPONSES,
+)
+async def list_transactions(
+    principal: ViewerDep,
+    conn: ConnDep,
+    runtime: RuntimeDep,
+    filters: TransactionFiltersDep,
+    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
+    sort_by: Annotated[SortBy, Query(description="Sort key")] = "created_at",
+    order: Annotated[Order, Query(description="Sort direction")] = "desc",
+) -> Response:
+    body = await service.list_transactions(
+        conn,
+        principal,
+        filters,
+        page=page,
+        limit=limit,
+        sort_by=sort_by,
+        order=order,
+        use_daily=await daily.available(runtime.engine, runtime.extras),
+    )
+    return ExactJSONResponse(body)
+
+
+@router.get(
+    "/{transaction_id}",
+    operation_id="transactions_get",
+    summary="One transaction with the provider's raw record",
+    response_model=schemas.TransactionEnvelope,
+    responses={**AUTH_RESPONSES, 404: {"description": "No transaction with this id"}},
+)
+async def get_transaction(
+    principal: ViewerDep,
+    conn: ConnDep,
+    transaction_id: Annotated[uuid.UUID, Path(description="Transaction id (UUID)")],
+) -> Response:
+    row = await service.get_transaction(conn, principal, transaction_id)
+    return ExactJSONResponse({"data": row})

@@ -1,0 +1,90 @@
+"""The transaction list's filters, shared by `GET /transactions` and the export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Query
+
+from psp_dashboard.metrics.params import ProjectQuery, SourceQuery, TimezoneDep
+from psp_dashboard.metrics.periods import check_date, check_order, local_midnight
+
+Status = Literal["success", "failed", "pending", "refunded"]
+SortBy = Literal["created_at", "amount", "status", "updated_at"]
+Order = Literal["asc", "desc"]
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFilters:
+    source: str | None = None
+    project: str | None = None
+    status: str | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+    tz: ZoneInfo = UTC_ZONE
+    search: str | None = None
+
+    @property
+    def start(self) -> datetime | None:
+        return None if self.from_date is None else local_midnight(self.from_date, self.tz)
+
+    @property
+    def end(self) -> datetime | None:
+        """Exclusive: midnight after `to_date`."""
+        if self.to_date is None:
+            return None
+        return local_midnight(self.to_date + timedelta(days=1), self.tz)
+
+    def as_params(self) -> dict[str, Any]:
+        """For the audit log and file names (the search term is payer data: not logged)."""
+        return {
+            "source": self.source,
+            "project": self.project,
+            "status": self.status,
+            "from_date": self.from_date.isoformat() if self.from_date else None,
+            "to_date": self.to_date.isoformat() if self.to_date else None,
+            "timezone": self.tz.key,
+            "search": bool(self.search),
+        }
+
+
+def transaction_filters(
+    tz: TimezoneDep,
+    source: SourceQuery = None,
+    project: ProjectQuery = None,
+    status: Annotated[Status | None, Query(description="Normalized status")] = None,
+    from_date: Annotated[
+        date | None, Query(description="First day of created_at (inclusive), in `timezone`")
+    ] = None,
+    to_date: Annotated[
+        date | None, Query(description="Last day of created_at (inclusive), in `timezone`")
+    ] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=255,
+            description="Exact match on id, source_id, order_id, client_operation_id, utr, "
+            "user_email (any case) or user_phone",
+        ),
+    ] = None,
+) -> TransactionFilters:
+    check_date("from_date", from_date)
+    check_date("to_date", to_date)
+    check_order(from_date, to_date)
+    term = search.strip() if search else None
+    return TransactionFilters(
+        source=source,
+        project=project or None,
+        status=status,
+        from_date=from_date,
+        to_date=to_date,
+        tz=tz,
+        search=term or None,
+    )
+
+
+TransactionFiltersDep = Annotated[TransactionFilters, Depends(transaction_filters)]

@@ -1,0 +1,60 @@
+"""Transaction response models (OpenAPI and tests; bodies are rendered by `kit.json`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from psp_dashboard.kit.json import JsonMoney
+
+
+class Transaction(BaseModel):
+    id: uuid.UUID
+    source: Literal["vima", "payshack"]
+    source_id: str
+    reference_id: str | None
+    client_operation_id: str | None
+    order_id: str | None
+    project: str | None
+    merchant_id: str | None
+    amount: JsonMoney
+    currency: str
+    fee: JsonMoney | None
+    status: Literal["success", "failed", "pending", "refunded"]
+    original_status: str | None
+    user_id: str | None
+    user_email: str | None = Field(description="Masked for viewers")
+    user_phone: str | None = Field(description="Masked for viewers")
+    user_name: str | None = Field(description="Masked for viewers")
+    country: str | None
+    utr: str | None
+    payment_method: str | None
+    payment_product: str | None
+    created_at: datetime
+    updated_at: datetime | None
+    completed_at: datetime | None
+
+
+class TransactionDetail(Transaction):
+    raw_data: dict[str, Any] | list[Any] | None = Field(
+        description="The provider's record as received (payer fields masked for viewers)"
+    )
+
+
+class PageMeta(BaseModel):
+    page: int
+    limit: int
+    total: int = Field(description="Exact number of matching transactions")
+    total_pages: int
+
+
+class TransactionPage(BaseModel):
+    data: list[Transaction]
+    meta: PageMeta
+
+
+class TransactionEnvelope(BaseModel):
+    data: TransactionDetail

@@ -1,0 +1,308 @@
+"""Runs: atomic, superseding, carrying resolutions over, one at a time per day."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from psp_dashboard.auth.deps import SYSTEM
+from psp_dashboard.errors import Conflict, ValidationFailed
+from psp_dashboard.reconciliation import service
+from psp_dashboard.reconciliation.runs import day_lock, run_day
+from psp_dashboard.reconciliation.tasks import next_fire_time, run_scheduled
+from psp_dashboard.runtime import Runtime
+from tests.reconciliation.support import (
+    at,
+    comparable,
+    insert,
+    mark_synced,
+    payshack,
+    results,
+    run,
+    vima,
+    with_settings,
+)
+
+D = date(2026, 3, 10)
+NEXT = D + timedelta(days=1)
+
+
+def _day_rows() -> list[object]:
+    return [
+        vima("M", at(D, 9)), payshack("M", at(D, 9)),
+        vima("A", at(D, 10), "100.00"), payshack("A", at(D, 10), "99.00"),
+        vima("S", at(D, 11), status="success"), payshack("S", at(D, 11), status="failed"),
+        vima("X", at(D, 12)),
+        payshack("Y", at(D, 13)),
+    ]  # fmt: skip
+
+
+async def _runs(rt: Runtime) -> list[dict[str, object]]:
+    async with rt.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT id, status, is_current, error FROM reconciliation_runs ORDER BY started_at"
+            )
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+async def _row(rt: Runtime, run_id: object, key: str) -> dict[str, object]:
+    return next(r for r in await results(rt, run_id) if r["client_operation_id"] == key)  # type: ignore[arg-type]
+
+
+async def test_rerun_gives_the_same_rows_and_supersedes(rt: Runtime) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    first = await run(rt, D)
+    second = await run(rt, D)
+    # The superseded run keeps its discrepancies (history), not its matched pairs.
+    kept = await comparable(rt, first.run_id)
+    assert [r.key for r in kept] == ["A", "S", "X", "Y"]
+    runs = await _runs(rt)
+    assert [(r["id"], r["is_current"]) for r in runs] == [
+        (first.run_id, False),
+        (second.run_id, True),
+    ]
+    again = await comparable(rt, second.run_id)
+    assert [(r.key, r.match_status) for r in again] == [
+        ("A", "discrepancy"), ("M", "matched"), ("S", "discrepancy"),
+        ("X", "missing_payshack"), ("Y", "missing_vima"),
+    ]  # fmt: skip
+    assert second.summary is not None
+    assert second.summary["changes"] == {"new": 0, "cleared": 0, "changed_type": 0}
+    assert first.summary is not None and first.summary["changes"] is None
+
+
+async def test_resolution_carries_over_to_same_key_and_type(rt: Runtime) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    first = await run(rt, D)
+    amount = await _row(rt, first.run_id, "A")
+    status = await _row(rt, first.run_id, "S")
+    await service.resolve(rt, SYSTEM, amount["id"], "acknowledged", "refund pending")  # type: ignore[arg-type]
+    await service.resolve(rt, SYSTEM, status["id"], "resolved", "fixed by ops")  # type: ignore[arg-type]
+    # S's PayShack row changes status: S is now matched; A stays an amount discrepancy.
+    await insert(rt, [payshack("S", at(D, 11), status="success", source_id="p-S")])
+    async with rt.engine.begin() as conn:
+        await conn.execute(
+            text("DELETE FROM transactions WHERE client_operation_id = 'S' AND source_id <> 'p-S' "
+                 "AND source = 'payshack'")
+        )  # fmt: skip
+    second = await run(rt, D)
+    carried = await _row(rt, second.run_id, "A")
+    assert (carried["resolution"], carried["note"], carried["resolved_by"]) == (
+        "acknowledged",
+        "refund pending",
+        "system",
+    )
+    assert carried["first_seen_at"] == amount["first_seen_at"]
+    assert carried["change"] == "unchanged"
+    assert second.summary is not None
+    assert second.summary["changes"] == {"new": 0, "cleared": 1, "changed_type": 0}
+
+
+async def test_changed_type_reopens_and_changes_are_listed(rt: Runtime) -> None:
+    await insert(rt, [vima("A", at(D, 10)), payshack("A", at(D, 10), "90.00", source_id="pA")])
+    first = await run(rt, D)
+    row = await _row(rt, first.run_id, "A")
+    await service.resolve(rt, SYSTEM, row["id"], "acknowledged", None)  # type: ignore[arg-type]
+    await insert(
+        rt,
+        [
+            payshack("A", at(D, 10), "90.00", status="failed", source_id="pA"),  # now status
+            vima("N", at(D, 14)),  # new
+        ],
+    )
+    second = await run(rt, D)
+    moved = await _row(rt, second.run_id, "A")
+    assert (moved["discrepancy_type"], moved["resolution"], moved["change"]) == (
+        "status",
+        "open",
+        "changed_type",
+    )
+    assert second.summary is not None
+    assert second.summary["changes"] == {"new": 1, "cleared": 0, "changed_type": 1}
+    async with rt.engine.connect() as conn:
+        new = await service.list_changes(conn, second.run_id, "new", 1, 50)
+        changed = await service.list_changes(conn, second.run_id, "changed_type", 1, 50)
+    assert [r["client_operation_id"] for r in new["data"]] == ["N"]
+    assert [r["client_operation_id"] for r in changed["data"]] == ["A"]
+
+
+async def test_a_failed_run_leaves_the_previous_run_current(rt: Runtime) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    first = await run(rt, D)
+
+    async def explode(conn: AsyncConnection) -> None:
+        raise RuntimeError("disk full (injected)")
+
+    failed = await run_day(rt, D, SYSTEM, before_commit=explode)
+    assert failed.status == "failed"
+    assert failed.message == "run failed: RuntimeError"
+    runs = {r["id"]: r for r in await _runs(rt)}
+    assert runs[first.run_id]["is_current"] is True
+    assert (runs[failed.run_id]["status"], runs[failed.run_id]["is_current"]) == ("failed", False)
+    assert await results(rt, failed.run_id) == []
+    assert len(await comparable(rt, first.run_id)) == 5
+    async with rt.engine.connect() as conn:
+        summary = await service.build_summary(conn, D)
+    assert summary["run_id"] == first.run_id
+
+
+async def test_a_constraint_failure_rolls_the_run_back(rt: Runtime) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    first = await run(rt, D)
+    async with rt.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "ALTER TABLE reconciliation_results ADD CONSTRAINT test_no_missing "
+                "CHECK (match_status <> 'missing_vima') NOT VALID"
+            )
+        )
+    try:
+        failed = await run_day(rt, D, SYSTEM)
+    finally:
+        async with rt.engine.begin() as conn:
+            await conn.execute(
+                text("ALTER TABLE reconciliation_results DROP CONSTRAINT test_no_missing")
+            )
+    assert failed.status == "failed"
+    assert [r["is_current"] for r in await _runs(rt)] == [True, False]
+    assert len(await comparable(rt, first.run_id)) == 5
+
+
+async def test_a_second_run_of_the_day_meanwhile_is_a_conflict(rt: Runtime) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold(conn: AsyncConnection) -> None:
+        started.set()
+        await release.wait()
+
+    first = asyncio.create_task(run_day(rt, D, SYSTEM, before_commit=hold))
+    await started.wait()
+    with pytest.raises(Conflict):
+        await run_day(rt, D, SYSTEM)
+    other_day = await run_day(rt, NEXT - timedelta(days=2), SYSTEM)  # other days run freely
+    release.set()
+    assert (await first).status == "completed"
+    assert other_day.status == "completed"
+    assert [r["status"] for r in await _runs(rt)] == ["completed", "completed"]
+
+
+async def test_lock_holder_blocks_runs_and_is_released(rt: Runtime) -> None:
+    async with day_lock(rt.engine, D):
+        with pytest.raises(Conflict):
+            await run_day(rt, D, SYSTEM)
+    assert (await run_day(rt, D, SYSTEM)).status == "completed"
+
+
+async def test_resolving_while_the_day_runs_or_after_it_was_superseded(rt: Runtime) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    first = await run(rt, D)
+    row = await _row(rt, first.run_id, "X")
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold(conn: AsyncConnection) -> None:
+        started.set()
+        await release.wait()
+
+    second = asyncio.create_task(run_day(rt, D, SYSTEM, before_commit=hold))
+    await started.wait()
+    with pytest.raises(Conflict, match="running"):
+        await service.resolve(rt, SYSTEM, row["id"], "resolved", None)  # type: ignore[arg-type]
+    release.set()
+    await second
+    with pytest.raises(Conflict, match="superseded"):
+        await service.resolve(rt, SYSTEM, row["id"], "resolved", None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("vima_at", "payshack_at", "coverage"),
+    [
+        (at(NEXT, 2), at(NEXT, 2), "complete"),  # exactly day end + grace
+        (at(NEXT, 1, 59), at(NEXT, 3), "partial"),
+        (at(NEXT, 3), None, "partial"),
+        (None, at(NEXT, 3), "partial"),
+    ],
+)
+async def test_coverage_by_watermark(
+    rt: Runtime, vima_at: datetime | None, payshack_at: datetime | None, coverage: str
+) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    await mark_synced(rt, vima_at, payshack_at)
+    outcome = await run(rt, D)
+    async with rt.engine.connect() as conn:
+        summary = await service.build_summary(conn, D)
+    assert summary["coverage"] == coverage
+    assert summary["watermarks"]["required"] == "2026-03-11T02:00:00Z"
+    flags = {r["client_operation_id"]: r["provisional"] for r in await results(rt, outcome.run_id)}
+    missing = coverage == "partial"
+    assert flags == {"A": False, "S": False, "X": missing, "Y": missing}
+
+
+async def test_a_vima_sync_that_ran_out_of_pages_is_no_watermark(rt: Runtime) -> None:
+    await mark_synced(rt, None, at(NEXT, 3))
+    async with rt.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO sync_runs (source, kind, status, started_at, pages) "
+                "VALUES ('vima', 'incremental', 'success', :t, :p)"
+            ),
+            {"t": at(NEXT, 5), "p": rt.settings.vima_max_pages_per_run},
+        )
+    await run(rt, D)
+    async with rt.engine.connect() as conn:
+        summary = await service.build_summary(conn, D)
+    assert (summary["coverage"], summary["watermarks"]["vima"]) == ("partial", None)
+
+
+async def test_money_at_risk(rt: Runtime) -> None:
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    first = await run(rt, D)
+    async with rt.engine.connect() as conn:
+        before = await service.money_at_risk(conn, first.run_id)
+    assert before["by_type"] == {
+        "amount": Decimal("1.00"),
+        "missing_payshack": Decimal("100.00"),
+        "missing_vima": Decimal("100.00"),
+        "status": Decimal("100.00"),
+    }
+    assert before["total"] == Decimal("301.00")
+    row = await _row(rt, first.run_id, "S")
+    await service.resolve(rt, SYSTEM, row["id"], "resolved", None)  # type: ignore[arg-type]
+    async with rt.engine.connect() as conn:
+        after = await service.money_at_risk(conn, first.run_id)
+    assert (after["total"], after["open_count"]) == (Decimal("201.00"), 3)
+    assert after["oldest_open_at"] == row["first_seen_at"]
+
+
+async def test_future_days_are_refused_today_runs(rt: Runtime) -> None:
+    today = datetime.now(UTC).date()
+    with pytest.raises(ValidationFailed):
+        await run_day(rt, today + timedelta(days=1), SYSTEM)
+    assert (await run_day(rt, today, SYSTEM)).status == "completed"
+
+
+async def test_scheduled_run_reconciles_yesterday(rt: Runtime) -> None:
+    outcome = await run_scheduled(rt)
+    assert outcome is not None and outcome.status == "completed"
+    assert outcome.day == datetime.now(UTC).date() - timedelta(days=1)
+
+
+def test_next_fire_time_in_the_reconciliation_zone(rt: Runtime) -> None:
+    s = with_settings(rt, recon_timezone="Asia/Kolkata", recon_schedule=time(2, 0)).settings
+    before = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)  # 01:30 IST on the 11th
+    assert next_fire_time(s, before) == datetime(2026, 3, 10, 20, 30, tzinfo=UTC)
+    after = datetime(2026, 3, 10, 20, 30, tzinfo=UTC)
+    assert next_fire_time(s, after) == datetime(2026, 3, 11, 20, 30, tzinfo=UTC)
+    ny = with_settings(rt, recon_timezone="America/New_York", recon_schedule=time(2, 30)).settings
+    # 8 March 2026: New York skips 02:00-03:00; the run fires when the clock jumps.
+    fire = next_fire_time(ny, datetime(2026, 3, 8, 5, 0, tzinfo=UTC))
+    assert fire == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)

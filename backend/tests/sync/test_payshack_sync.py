@@ -1,0 +1,61 @@
+"""PayShack (API transport) through the real pipeline against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from psp_dashboard.runtime import Runtime
+from psp_dashboard.sandbox.config import SandboxConfig, WorldConfig
+from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
+from psp_dashboard.sync.service import sync_source
+from tests.sync.conftest import assert_matches_truth, endpoints_for, truth_bad_locators
+
+
+async def test_full_sync_equals_truth_then_rerun_changes_nothing(
+    wired: Runtime, sandbox: SandboxHandle
+) -> None:
+    wired.settings = wired.settings.model_copy(update={"payshack_page_pause_ms": 0})
+    first = await sync_source(wired, "payshack")
+    assert first.status == "success", first.error
+    await assert_matches_truth(wired, sandbox, "payshack")
+    async with wired.engine.connect() as conn:
+        watermark = (
+            await conn.execute(text("SELECT watermark FROM sync_state WHERE source='payshack'"))
+        ).scalar_one()
+        quarantined = (
+            await conn.execute(text("SELECT COUNT(*) FROM quarantine WHERE source = 'payshack'"))
+        ).scalar_one()
+    assert watermark is not None
+    assert quarantined == len(truth_bad_locators(sandbox, "payshack"))
+    again = await sync_source(wired, "payshack")
+    assert again.status == "success", again.error
+    assert (again.counts.inserted, again.counts.updated) == (0, 0)
+
+
+async def test_new_payins_and_late_status_changes_inside_overlap_are_applied(
+    clean_db: Runtime,
+) -> None:
+    # Incremental windows are wall-clock based, so this world ends now; the overlap
+    # (3 days) covers the whole world, so every settled pending lies inside it.
+    now = datetime.now(UTC)
+    world = WorldConfig(seed=11, start=now.date() - timedelta(days=1), days=2, per_day=600,
+                        end_at=now)  # fmt: skip
+    with sandbox_thread(SandboxConfig(world=world)) as recent:
+        clean_db.extras["endpoints"] = endpoints_for(recent)
+        original = clean_db.settings
+        clean_db.settings = original.model_copy(
+            update={"payshack_page_pause_ms": 0, "payshack_overlap_minutes": 3 * 24 * 60}
+        )
+        try:
+            await sync_source(clean_db, "payshack")
+            recent.world.advance(new=30, settle=60)
+            result = await sync_source(clean_db, "payshack")
+            assert result.status == "success", result.error
+            assert result.counts.inserted > 0
+            assert result.counts.updated > 0
+            await assert_matches_truth(clean_db, recent, "payshack")
+        finally:
+            clean_db.settings = original
+            clean_db.extras.pop("endpoints", None)

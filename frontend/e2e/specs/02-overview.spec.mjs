@@ -1,0 +1,117 @@
+import { assert, assertEqual, config, daysAgo, digits, moneyDigits } from '../harness.mjs';
+
+const PERIOD = process.env.E2E_KPI_PERIOD || '30d';
+const SPAN = { today: 0, '7d': 6, '30d': 29 }[PERIOD] ?? 29;
+
+async function settledText(page, testId) {
+  const loc = page.locator(`[data-testid=${testId}]`);
+  await loc.waitFor();
+  await page.waitForFunction(
+    (id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-settled') !== 'false',
+    testId,
+  );
+  return { text: (await loc.textContent()) ?? '', value: await loc.getAttribute('data-value') };
+}
+
+export const specs = [
+  {
+    name: 'KPI values on screen equal the API',
+    async run(kit) {
+      const { page, ctx } = await kit.signIn('admin');
+      // The page computes the period in UTC (the default zone); so does this spec.
+      const from = daysAgo(SPAN);
+      const to = daysAgo(0);
+      const overviewResponse = page.waitForResponse((r) => {
+        const u = new URL(r.url());
+        return (
+          u.pathname.endsWith('/metrics/overview') &&
+          u.searchParams.get('from_date') === from &&
+          u.searchParams.get('to_date') === to
+        );
+      });
+      await page.goto(`${config.baseUrl}/?period=${PERIOD}`);
+      const res = await overviewResponse;
+      assert(res.ok(), `overview request failed: ${res.status()}`);
+      const used = Object.fromEntries(new URL(res.url()).searchParams);
+      // Ask the API ourselves with the same query the page used.
+      const api = (await kit.apiGet(ctx, '/metrics/overview', used)).data;
+
+      const volume = await settledText(page, 'kpi-volume');
+      assertEqual(volume.value, String(api.total.amount), 'volume data-value');
+      assertEqual(digits(volume.text), moneyDigits(api.total.amount), 'volume on screen');
+
+      const count = await settledText(page, 'kpi-count');
+      assertEqual(count.value, String(api.total.count), 'count');
+      assertEqual(digits(count.text), String(api.total.count), 'count on screen');
+
+      const success = await settledText(page, 'kpi-success');
+      assertEqual(digits(success.text), moneyDigits(api.by_status.success?.amount ?? 0), 'success amount on screen');
+
+      const failed = await settledText(page, 'kpi-failed');
+      assertEqual(digits(failed.text), String(api.by_status.failed?.count ?? 0), 'failed count on screen');
+
+      const pending = await settledText(page, 'kpi-pending');
+      assertEqual(digits(pending.text), String(api.by_status.pending?.count ?? 0), 'pending count on screen');
+
+      const conversion = await settledText(page, 'kpi-conversion');
+      if (api.conversion_rate !== null) {
+        assertEqual(conversion.text.trim(), `${Number(api.conversion_rate).toFixed(1)}%`, 'conversion on screen');
+      }
+      const avg = await settledText(page, 'kpi-avg-ticket');
+      if (api.avg_ticket !== null) assertEqual(digits(avg.text), moneyDigits(api.avg_ticket), 'average ticket on screen');
+
+      if (api.trends.total_change !== null) {
+        const change = await page.locator('[data-testid=kpi-volume-change]').textContent();
+        assert(
+          change.includes(Math.abs(api.trends.total_change).toFixed(1)),
+          `volume change ${change} vs ${api.trends.total_change}`,
+        );
+      }
+      await page.locator('[data-testid=heatmap]').waitFor();
+      await kit.shot(page, 'overview');
+    },
+  },
+  {
+    name: "yesterday's KPIs per source equal what the sandbox served (its truth)",
+    async run(kit) {
+      const admin = process.env.E2E_SANDBOX_ADMIN;
+      if (!admin) return 'skip';
+      const { page } = await kit.signIn('admin');
+      const day = daysAgo(1);
+      for (const source of ['vima', 'payshack']) {
+        const res = await fetch(`${admin}/truth/daily?source=${source}&tz=UTC`);
+        assert(res.ok, `sandbox truth → ${res.status}`);
+        const rows = (await res.json()).filter((r) => r.day === day);
+        assert(rows.length > 0, `the sandbox world has ${source} payments on ${day}`);
+        const sum = (rs) => rs.reduce((a, r) => a + BigInt(moneyDigits(r.amount)), 0n).toString();
+        const count = (rs) => String(rs.reduce((a, r) => a + r.count, 0));
+        await page.goto(`${config.baseUrl}/?period=yesterday&source=${source}`);
+        const volume = await settledText(page, 'kpi-volume');
+        assertEqual(digits(volume.text), sum(rows), `${source} volume on screen = truth`);
+        assertEqual((await settledText(page, 'kpi-count')).value, count(rows), `${source} count = truth`);
+        const failed = rows.filter((r) => r.status === 'failed');
+        assertEqual(digits((await settledText(page, 'kpi-failed')).text), count(failed), `${source} failed = truth`);
+      }
+    },
+  },
+  {
+    name: 'filters are reflected in the URL and the time zone switch asks for IST',
+    async run(kit) {
+      const { page } = await kit.signIn('admin');
+      await page.goto(`${config.baseUrl}/`);
+      await page.getByRole('tab', { name: 'Last 7 days' }).click();
+      await page.waitForURL((u) => u.searchParams.get('period') === '7d');
+      await page.getByLabel('Source', { exact: true }).selectOption('vima');
+      await page.waitForURL((u) => u.searchParams.get('source') === 'vima');
+      const ist = page.waitForRequest(
+        (r) => r.url().includes('/metrics/overview') && r.url().includes('timezone=Asia%2FKolkata'),
+      );
+      await page.getByRole('tab', { name: 'IST' }).click();
+      await ist;
+      await page.waitForURL((u) => u.searchParams.get('tz') === 'Asia/Kolkata');
+      await page.reload();
+      await page.locator('[data-testid=kpi-volume]').waitFor();
+      assertEqual(await page.getByLabel('Source', { exact: true }).inputValue(), 'vima', 'source survives a reload');
+    },
+  },
+];

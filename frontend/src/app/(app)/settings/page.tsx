@@ -1,0 +1,10 @@
+import { Suspense } from 'react';
+import { SettingsPage } from '@/features/settings/settings-page';
+
+export default function Page() {
+  return (
+    <Suspense>
+      <SettingsPage />
+    </Suspense>
+  );
+}

@@ -1,0 +1,60 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Badge, type Tone } from '@/components/ui/badge';
+import { apiGet } from '@/lib/api/client';
+import { queryKeys } from '@/lib/api/query-keys';
+import type { SyncStatus } from '@/lib/api/types';
+import { formatDateTime, formatRelative, secondsSince } from '@/lib/dates';
+import { usePreferences } from '@/lib/app/preferences';
+
+export function useSyncStatus() {
+  return useQuery({
+    queryKey: queryKeys.syncStatus(),
+    queryFn: ({ signal }) => apiGet<SyncStatus>('/sync/status', undefined, signal),
+    refetchInterval: 60_000,
+  });
+}
+
+/** Oldest "last successful sync" across sources: data is only as fresh as its stalest feed. */
+export function freshness(status: SyncStatus | undefined, now = new Date()) {
+  const sources = status?.sources ?? [];
+  if (sources.length === 0) return null;
+  let oldest: string | null = null;
+  let oldestAge = -1;
+  for (const s of sources) {
+    const age = secondsSince(s.last_successful_sync, now);
+    if (age === null) return { ts: null, age: null, failing: sources.some((x) => x.status === 'failed') };
+    if (age > oldestAge) {
+      oldestAge = age;
+      oldest = s.last_successful_sync;
+    }
+  }
+  return { ts: oldest, age: oldestAge, failing: sources.some((x) => x.status === 'failed') };
+}
+
+export function freshnessTone(age: number | null, failing: boolean): Tone {
+  if (age === null) return 'failed';
+  if (age > 3600) return 'failed';
+  if (failing || age > 900) return 'pending';
+  return 'success';
+}
+
+export function FreshnessBadge() {
+  const { tz } = usePreferences();
+  const q = useSyncStatus();
+  const f = freshness(q.data);
+  if (q.isPending) return <Badge tone="neutral">Checking data…</Badge>;
+  if (q.isError || !f) return <Badge tone="neutral">Freshness unknown</Badge>;
+  return (
+    <Badge
+      tone={freshnessTone(f.age, f.failing)}
+      data-testid="freshness-badge"
+      title={f.ts ? `Oldest successful sync: ${formatDateTime(f.ts, tz)}` : 'A source has never synced'}
+    >
+      <span className="h-1.5 w-1.5 rounded-full bg-current" aria-hidden />
+      {f.ts ? `Data as of ${formatRelative(f.ts)}` : 'Never synced'}
+      {f.failing ? ' · sync failing' : ''}
+    </Badge>
+  );
+}

@@ -1,0 +1,95 @@
+'use client';
+
+import { TrendingDown, TrendingUp } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { Card } from '@/components/ui/card';
+import { cn } from '@/components/ui/cn';
+import { Skeleton } from '@/components/ui/skeleton';
+import { useCountUp } from '@/lib/app/use-count-up';
+import { formatChange, parseDecimal } from '@/lib/money';
+
+const TONE_DOT = { success: 'bg-success', failed: 'bg-failed', pending: 'bg-pending' } as const;
+
+/**
+ * One KPI. `display` is the exact formatted value; `raw` (the API value, as a string) goes
+ * into data-value so e2e can compare with the API without parsing formatted text.
+ */
+export function KpiCard({
+  testId,
+  label,
+  raw,
+  display,
+  animate,
+  sub,
+  change,
+  goodWhenUp = true,
+  tone,
+}: {
+  testId: string;
+  label: string;
+  raw: string | number | null | undefined;
+  display: string;
+  /** Formats an intermediate number while counting up. */
+  animate?: (n: number) => string;
+  sub?: ReactNode;
+  change?: number | null;
+  goodWhenUp?: boolean;
+  tone?: 'success' | 'failed' | 'pending';
+}) {
+  const parsed = parseDecimal(raw ?? null);
+  const target = parsed && animate ? Number(`${parsed.negative ? '-' : ''}${parsed.int}.${parsed.frac || '0'}`) : null;
+  const counting = useCountUp(target);
+  const shown = counting !== null && animate ? animate(counting) : display;
+  const hasChange = change !== undefined;
+  const up = (change ?? 0) > 0;
+  const good = change === null || change === undefined || change === 0 ? null : up === goodWhenUp;
+  return (
+    <Card hover className="p-4">
+      <p className={cn('flex items-center gap-2 text-caption font-medium uppercase tracking-wide text-muted')}>
+        {tone ? <span className={cn('h-2 w-2 rounded-full', TONE_DOT[tone])} aria-hidden /> : null}
+        {label}
+      </p>
+      <p
+        className="mt-2 truncate font-mono text-h2 tabular text-fg"
+        data-testid={testId}
+        data-value={raw === null || raw === undefined ? '' : String(raw)}
+        data-settled={counting === null ? 'true' : 'false'}
+        title={display}
+      >
+        {shown}
+      </p>
+      <div className="mt-1 flex items-center justify-between gap-2 text-caption">
+        <span className="truncate text-fg-2">{sub}</span>
+        {hasChange ? (
+          <span
+            data-testid={`${testId}-change`}
+            className={cn(
+              'inline-flex shrink-0 items-center gap-0.5 font-medium',
+              good === null ? 'text-muted' : good ? 'text-success' : 'text-failed',
+            )}
+            title="Change vs the previous period of the same length"
+          >
+            {change ? (
+              up ? (
+                <TrendingUp className="h-3.5 w-3.5" aria-hidden />
+              ) : (
+                <TrendingDown className="h-3.5 w-3.5" aria-hidden />
+              )
+            ) : null}
+            {formatChange(change)}
+          </span>
+        ) : null}
+      </div>
+    </Card>
+  );
+}
+
+export function KpiSkeleton() {
+  return (
+    <Card className="p-4">
+      <Skeleton className="h-3 w-24" />
+      <Skeleton className="mt-3 h-7 w-36" />
+      <Skeleton className="mt-2 h-3 w-28" />
+    </Card>
+  );
+}

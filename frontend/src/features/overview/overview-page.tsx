@@ -1,0 +1,453 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useEffect, useMemo, useState } from 'react';
+import { FreshnessBadge } from '@/components/layout/freshness';
+import { PageHeader } from '@/components/layout/app-shell';
+import { Heatmap } from '@/components/charts/heatmap';
+import { StatusDonut } from '@/components/charts/status-donut';
+import { TrendChart, type TrendMetric } from '@/components/charts/trend-chart';
+import { SourceBadge, StatusBadge } from '@/components/ui/badge';
+import { cn } from '@/components/ui/cn';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Skeleton } from '@/components/ui/skeleton';
+import { EmptyState, ErrorState } from '@/components/ui/states';
+import { Tabs } from '@/components/ui/tabs';
+import { apiGet, apiGetPaged } from '@/lib/api/client';
+import { queryKeys } from '@/lib/api/query-keys';
+import type { ByProject, Granularity, Heatmap as HeatmapData, Overview, Transaction, Trends } from '@/lib/api/types';
+import { usePreferences } from '@/lib/app/preferences';
+import { useUrlState } from '@/lib/app/use-url-state';
+import { formatDate, formatRelative, tzLabel } from '@/lib/dates';
+import {
+  defaultGranularity,
+  overviewFiltersToSearch,
+  overviewQuery,
+  parseOverviewFilters,
+  type OverviewFilters,
+} from '@/lib/filters';
+import { formatCount, formatMoney, formatPercent, toChartNumber } from '@/lib/money';
+import { KpiCard, KpiSkeleton } from './kpi-card';
+import { OverviewFilterBar } from './overview-filters';
+
+export function OverviewPage() {
+  const { tz, setTz } = usePreferences();
+  const { params, replace } = useUrlState();
+  const filters = useMemo(() => parseOverviewFilters(params, tz), [params, tz]);
+
+  // The header's zone switch is global; keep this page's URL in step with it.
+  useEffect(() => {
+    if (filters.tz !== tz) setTz(filters.tz);
+    // Only when the URL changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [params]);
+  useEffect(() => {
+    const urlTz = params.get('tz') ?? 'UTC';
+    if (urlTz !== tz) replace(overviewFiltersToSearch({ ...filters, tz }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tz]);
+
+  const setFilters = (f: OverviewFilters) => replace(overviewFiltersToSearch(f));
+  const query = overviewQuery(filters);
+  const from = query.from_date as string;
+  const to = query.to_date as string;
+  const granularity: Granularity = filters.granularity ?? defaultGranularity(from, to);
+  const [trendMetric, setTrendMetric] = useState<TrendMetric>('amount');
+  const [heatMetric, setHeatMetric] = useState<'count' | 'amount'>('count');
+
+  const overview = useQuery({
+    queryKey: queryKeys.overview(query),
+    queryFn: ({ signal }) => apiGet<Overview>('/metrics/overview', query, signal),
+  });
+  const trendsQuery = { ...query, granularity };
+  const trends = useQuery({
+    queryKey: queryKeys.trends(trendsQuery),
+    queryFn: ({ signal }) => apiGet<Trends>('/metrics/trends', trendsQuery, signal),
+  });
+  const byProject = useQuery({
+    queryKey: queryKeys.byProject(query),
+    queryFn: ({ signal }) => apiGet<ByProject>('/metrics/by-project', query, signal),
+  });
+  const heatmap = useQuery({
+    queryKey: queryKeys.heatmap(query),
+    queryFn: ({ signal }) => apiGet<HeatmapData>('/metrics/heatmap', query, signal),
+  });
+  const recentQuery = { source: filters.source, project: filters.project, limit: 8, sort_by: 'created_at', order: 'desc' };
+  const recent = useQuery({
+    queryKey: queryKeys.transactions(recentQuery),
+    queryFn: ({ signal }) => apiGetPaged<Transaction>('/transactions', recentQuery, signal),
+  });
+
+  return (
+    <>
+      <PageHeader
+        title="Dashboard"
+        description={
+          <span className="flex flex-wrap items-center gap-3">
+            <span>
+              {from === to ? formatDate(from) : `${formatDate(from)} – ${formatDate(to)}`} · {tzLabel(filters.tz)}
+            </span>
+            <FreshnessBadge />
+          </span>
+        }
+      />
+      <div className="mb-6">
+        <OverviewFilterBar filters={filters} onChange={setFilters} />
+      </div>
+
+      <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-3 2xl:grid-cols-6">
+        {overview.isPending ? (
+          Array.from({ length: 6 }, (_, i) => <KpiSkeleton key={i} />)
+        ) : overview.isError ? (
+          <Card className="col-span-full">
+            <ErrorState error={overview.error} onRetry={() => void overview.refetch()} title="Could not load the key figures" />
+          </Card>
+        ) : (
+          <Kpis data={overview.data} />
+        )}
+      </section>
+
+      <div className="mb-6 grid grid-cols-1 gap-4 xl:grid-cols-3">
+        <Card className="xl:col-span-2">
+          <CardHeader
+            title="Transaction trend"
+            description={`By ${granularity} · ${tzLabel(filters.tz)}`}
+            actions={
+              <>
+                <Tabs<TrendMetric>
+                  label="Trend metric"
+                  size="sm"
+                  value={trendMetric}
+                  onChange={setTrendMetric}
+                  items={[
+                    { value: 'amount', label: 'Volume' },
+                    { value: 'count', label: 'Count' },
+                  ]}
+                />
+                <Tabs<Granularity>
+                  label="Granularity"
+                  size="sm"
+                  value={granularity}
+                  onChange={(g) => setFilters({ ...filters, granularity: g })}
+                  items={[
+                    { value: 'hour', label: 'Hour' },
+                    { value: 'day', label: 'Day' },
+                    { value: 'week', label: 'Week' },
+                  ]}
+                />
+              </>
+            }
+          />
+          <CardBody>
+            {trends.isPending ? (
+              <Skeleton className="h-[280px] w-full" />
+            ) : trends.isError ? (
+              <ErrorState error={trends.error} onRetry={() => void trends.refetch()} />
+            ) : trends.data.points.every((p) => p.count === 0) ? (
+              <EmptyState
+                className="h-[280px]"
+                title="No transactions in this period"
+                hint="Try a longer period or clear the filters."
+              />
+            ) : (
+              <TrendChart
+                points={trends.data.points}
+                granularity={trends.data.granularity ?? granularity}
+                tz={filters.tz}
+                metric={trendMetric}
+              />
+            )}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Status split" description="Share of transactions by status" />
+          <CardBody>
+            {overview.isPending ? (
+              <Skeleton className="h-[200px] w-full" />
+            ) : overview.isError ? (
+              <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
+            ) : overview.data.total.count === 0 ? (
+              <EmptyState title="No transactions" />
+            ) : (
+              <StatusDonut byStatus={overview.data.by_status} total={overview.data.total.count} />
+            )}
+          </CardBody>
+        </Card>
+      </div>
+
+      <div className="mb-6 grid grid-cols-1 gap-4 xl:grid-cols-3">
+        <Card className="xl:col-span-2">
+          <CardHeader title="By project" description="Volume, share and success rate" />
+          <CardBody>
+            <ByProjectBars q={byProject} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="By source" description="Vima vs PayShack" />
+          <CardBody>
+            {overview.isPending ? (
+              <Skeleton className="h-24 w-full" />
+            ) : overview.isError ? (
+              <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
+            ) : (
+              <BySource data={overview.data} />
+            )}
+          </CardBody>
+        </Card>
+      </div>
+
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-3">
+        <Card className="xl:col-span-2">
+          <CardHeader
+            title="When payments happen"
+            description={`Weekday × hour · ${tzLabel(filters.tz)}`}
+            actions={
+              <Tabs<'count' | 'amount'>
+                label="Heatmap metric"
+                size="sm"
+                value={heatMetric}
+                onChange={setHeatMetric}
+                items={[
+                  { value: 'count', label: 'Count' },
+                  { value: 'amount', label: 'Volume' },
+                ]}
+              />
+            }
+          />
+          <CardBody>
+            {heatmap.isPending ? (
+              <Skeleton className="h-52 w-full" />
+            ) : heatmap.isError ? (
+              <ErrorState error={heatmap.error} onRetry={() => void heatmap.refetch()} />
+            ) : (
+              <Heatmap cells={heatmap.data.cells} metric={heatMetric} />
+            )}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader
+            title="Recent transactions"
+            actions={
+              <Link href="/transactions/" className="text-caption font-medium text-accent hover:text-accent-hover">
+                View all →
+              </Link>
+            }
+          />
+          <CardBody className="pt-2">
+            {recent.isPending ? (
+              <div className="space-y-3">
+                {Array.from({ length: 6 }, (_, i) => (
+                  <Skeleton key={i} className="h-8 w-full" />
+                ))}
+              </div>
+            ) : recent.isError ? (
+              <ErrorState error={recent.error} onRetry={() => void recent.refetch()} />
+            ) : recent.data.items.length === 0 ? (
+              <EmptyState title="No transactions yet" />
+            ) : (
+              <ul className="divide-y divide-border">
+                {recent.data.items.map((t) => (
+                  <li key={t.id}>
+                    <Link
+                      href={`/transactions/?id=${encodeURIComponent(t.id)}`}
+                      className="flex items-center gap-3 rounded-sm px-1 py-2 hover:bg-input"
+                    >
+                      <SourceBadge source={t.source} />
+                      <span className="min-w-0 flex-1">
+                        <span className="block truncate font-mono text-caption text-fg">{t.client_operation_id ?? t.id}</span>
+                        <span className="block truncate text-caption text-muted">
+                          {t.project ?? '—'} · {formatRelative(t.created_at)}
+                        </span>
+                      </span>
+                      <span className="text-right">
+                        <span className="block font-mono text-caption text-fg">
+                          {formatMoney(t.amount, { currency: t.currency })}
+                        </span>
+                        <StatusBadge status={t.status} />
+                      </span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function Kpis({ data }: { data: Overview }) {
+  const cur = data.total.currency;
+  const s = data.by_status;
+  const money = (n: number) => formatMoney(n.toFixed(2), { currency: cur });
+  const count = (n: number) => formatCount(Math.round(n));
+  // Failed/pending: the count is the headline, the amount the subtext.
+  return (
+    <>
+      <KpiCard
+        testId="kpi-volume"
+        label="Total volume"
+        raw={data.total.amount}
+        display={formatMoney(data.total.amount, { currency: cur })}
+        animate={money}
+        sub={
+          <span data-testid="kpi-count" data-value={String(data.total.count)}>
+            {formatCount(data.total.count)} transactions
+          </span>
+        }
+        change={data.trends.total_change}
+      />
+      <KpiCard
+        testId="kpi-success"
+        label="Success"
+        raw={s.success?.amount ?? 0}
+        display={formatMoney(s.success?.amount ?? 0, { currency: cur })}
+        animate={money}
+        sub={
+          <span data-testid="kpi-success-count" data-value={String(s.success?.count ?? 0)}>
+            {formatCount(s.success?.count ?? 0)} successful
+          </span>
+        }
+        change={data.trends.success_change}
+        tone="success"
+      />
+      <KpiCard
+        testId="kpi-conversion"
+        label="Conversion"
+        raw={data.conversion_rate}
+        display={formatPercent(data.conversion_rate)}
+        sub="Success ÷ all transactions"
+        change={data.trends.conversion_change}
+      />
+      <KpiCard
+        testId="kpi-avg-ticket"
+        label="Average ticket"
+        raw={data.avg_ticket}
+        display={formatMoney(data.avg_ticket, { currency: cur })}
+        sub="Volume ÷ transactions"
+        change={data.trends.avg_ticket_change}
+      />
+      <KpiCard
+        testId="kpi-failed"
+        label="Failed"
+        raw={s.failed?.count ?? 0}
+        display={formatCount(s.failed?.count ?? 0)}
+        animate={count}
+        sub={formatMoney(s.failed?.amount ?? 0, { currency: cur })}
+        change={data.trends.failed_change}
+        goodWhenUp={false}
+        tone="failed"
+      />
+      <KpiCard
+        testId="kpi-pending"
+        label="Pending"
+        raw={s.pending?.count ?? 0}
+        display={formatCount(s.pending?.count ?? 0)}
+        sub={formatMoney(s.pending?.amount ?? 0, { currency: cur })}
+        change={data.trends.pending_change}
+        goodWhenUp={false}
+        tone="pending"
+      />
+    </>
+  );
+}
+
+function ByProjectBars({ q }: { q: ReturnType<typeof useQuery<ByProject>> }) {
+  if (q.isPending) {
+    return (
+      <div className="space-y-3">
+        {Array.from({ length: 5 }, (_, i) => (
+          <Skeleton key={i} className="h-7 w-full" />
+        ))}
+      </div>
+    );
+  }
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
+  const projects = [...q.data.projects].sort((a, b) => toChartNumber(b.amount) - toChartNumber(a.amount));
+  if (projects.length === 0) return <EmptyState title="No project volume in this period" />;
+  const total = projects.reduce((a, p) => a + toChartNumber(p.amount), 0) || 1;
+  const max = toChartNumber(projects[0]!.amount) || 1;
+  return (
+    <table className="w-full text-body" data-testid="by-project">
+      <thead className="sr-only">
+        <tr>
+          <th>Project</th>
+          <th>Volume</th>
+          <th>Share</th>
+          <th>Transactions</th>
+          <th>Success rate</th>
+        </tr>
+      </thead>
+      <tbody>
+        {projects.slice(0, 12).map((p) => {
+          const share = (toChartNumber(p.amount) / total) * 100;
+          const rate = p.success_rate;
+          return (
+            <tr key={p.project ?? '\u0000unassigned'} className="group">
+              <td
+                className={cn('w-32 truncate py-1.5 pr-3', p.project === null ? 'italic text-muted' : 'text-fg-2')}
+                title={p.project ?? 'Transactions of no known project'}
+              >
+                {p.project ?? 'Unassigned'}
+              </td>
+              <td className="py-1.5 pr-3">
+                <div className="h-5 w-full rounded-sm bg-input">
+                  <div
+                    className="flex h-full items-center rounded-sm bg-accent/80 transition-all duration-200 group-hover:bg-accent"
+                    style={{ width: `${Math.max(2, (toChartNumber(p.amount) / max) * 100)}%` }}
+                  />
+                </div>
+              </td>
+              <td className="w-36 whitespace-nowrap py-1.5 pr-3 text-right font-mono text-caption text-fg">
+                {formatMoney(p.amount)}
+              </td>
+              <td className="w-14 py-1.5 pr-3 text-right text-caption text-muted">{formatPercent(share)}</td>
+              <td className="w-20 py-1.5 pr-3 text-right font-mono text-caption text-fg-2">{formatCount(p.count)}</td>
+              <td className="w-20 py-1.5 text-right">
+                <StatusBadge
+                  status={rate === null ? null : rate >= 90 ? 'success' : rate >= 75 ? 'pending' : 'failed'}
+                  label={rate === null ? '—' : `${formatPercent(rate)} ok`}
+                />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function BySource({ data }: { data: Overview }) {
+  const rows = (['vima', 'payshack'] as const).map((s) => ({
+    source: s,
+    count: data.by_source[s]?.count ?? 0,
+    amount: data.by_source[s]?.amount ?? 0,
+  }));
+  const total = rows.reduce((a, r) => a + toChartNumber(r.amount), 0);
+  return (
+    <div className="space-y-5" data-testid="by-source">
+      {rows.map((r) => {
+        const share = total > 0 ? (toChartNumber(r.amount) / total) * 100 : 0;
+        return (
+          <div key={r.source}>
+            <div className="mb-1.5 flex items-center justify-between">
+              <SourceBadge source={r.source} />
+              <span className="font-mono text-body text-fg">{formatMoney(r.amount, { currency: data.total.currency })}</span>
+            </div>
+            <div className="h-2 w-full rounded-full bg-input">
+              <div
+                className={r.source === 'vima' ? 'h-full rounded-full bg-vima' : 'h-full rounded-full bg-payshack'}
+                style={{ width: `${share}%` }}
+              />
+            </div>
+            <p className="mt-1 text-caption text-muted">
+              {formatCount(r.count)} transactions · {formatPercent(share)} of volume
+            </p>
+          </div>
+        );
+      })}
+    </div>
+  );
+}

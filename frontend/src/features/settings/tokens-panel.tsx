@@ -1,0 +1,196 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { KeyRound } from 'lucide-react';
+import { useState } from 'react';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardHeader } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Input, Label } from '@/components/ui/input';
+import { Dialog } from '@/components/ui/overlay';
+import { TableSkeleton } from '@/components/ui/skeleton';
+import { EmptyState, ErrorState, InlineError } from '@/components/ui/states';
+import { useToast } from '@/components/ui/toast';
+import { apiGet, apiSend } from '@/lib/api/client';
+import { queryKeys } from '@/lib/api/query-keys';
+import type { ApiToken, CreatedToken } from '@/lib/api/types';
+import { formatDateTime, formatRelative, type TimeZone } from '@/lib/dates';
+
+export function TokensPanel({ tz }: { tz: TimeZone }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const tokens = useQuery({
+    queryKey: queryKeys.tokens(),
+    queryFn: ({ signal }) => apiGet<ApiToken[]>('/tokens', undefined, signal),
+  });
+  const revoke = useMutation({
+    mutationFn: (t: ApiToken) => apiSend('DELETE', `/tokens/${encodeURIComponent(t.id)}`),
+    onSuccess: () => {
+      toast('Token revoked', 'success');
+      setRevoking(null);
+      void qc.invalidateQueries({ queryKey: queryKeys.tokens() });
+    },
+  });
+  return (
+    <Card>
+      <CardHeader
+        title="API tokens"
+        description="For scripts and BI tools (Authorization: Bearer …). A token is shown once, when created."
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)} data-testid="create-token">
+            <KeyRound className="h-4 w-4" aria-hidden /> Create token
+          </Button>
+        }
+      />
+      <div className="mt-3">
+        {tokens.isPending ? (
+          <TableSkeleton rows={3} cols={5} />
+        ) : tokens.isError ? (
+          <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
+        ) : tokens.data.length === 0 ? (
+          <EmptyState title="No API tokens" />
+        ) : (
+          <table className="w-full text-left text-body" data-testid="tokens-table">
+            <thead>
+              <tr className="border-b border-border text-caption uppercase tracking-wide text-muted">
+                <th className="px-4 py-2 font-medium">Name</th>
+                <th className="px-4 py-2 font-medium">Prefix</th>
+                <th className="px-4 py-2 font-medium">Created</th>
+                <th className="px-4 py-2 font-medium">Last used</th>
+                <th className="px-4 py-2 font-medium">Expires</th>
+                <th className="px-4 py-2 font-medium">Status</th>
+                <th className="px-4 py-2" />
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((t) => (
+                <tr key={t.id} className="border-b border-border/60 last:border-0 hover:bg-input">
+                  <td className="px-4 py-2">
+                    {t.name}
+                    {t.user_email ? <span className="block text-caption text-muted">{t.user_email}</span> : null}
+                  </td>
+                  <td className="px-4 py-2 font-mono text-caption text-fg-2">{t.prefix ? `${t.prefix}…` : '—'}</td>
+                  <td className="px-4 py-2 font-mono text-caption text-fg-2">{formatDateTime(t.created_at, tz, false)}</td>
+                  <td className="px-4 py-2 text-caption text-fg-2">
+                    {t.last_used_at ? formatRelative(t.last_used_at) : 'never'}
+                  </td>
+                  <td className="px-4 py-2 font-mono text-caption text-fg-2">
+                    {t.expires_at ? formatDateTime(t.expires_at, tz, false) : 'never'}
+                  </td>
+                  <td className="px-4 py-2">
+                    <Badge tone={!t.status || t.status === 'active' ? 'success' : 'neutral'}>{t.status ?? 'active'}</Badge>
+                  </td>
+                  <td className="px-4 py-2 text-right">
+                    {!t.status || t.status === 'active' ? (
+                      <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>
+                        Revoke
+                      </Button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <CreateTokenDialog open={creating} onClose={() => setCreating(false)} />
+      <Dialog
+        open={!!revoking}
+        onClose={() => setRevoking(null)}
+        title="Revoke token?"
+        footer={
+          <>
+            <Button variant="ghost" onClick={() => setRevoking(null)}>
+              Cancel
+            </Button>
+            <Button variant="danger" loading={revoke.isPending} onClick={() => revoking && revoke.mutate(revoking)}>
+              Revoke
+            </Button>
+          </>
+        }
+      >
+        <p className="text-body text-fg-2">
+          Anything using <span className="font-medium text-fg">{revoking?.name}</span> stops working immediately.
+        </p>
+        <InlineError error={revoke.error} />
+      </Dialog>
+    </Card>
+  );
+}
+
+function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const qc = useQueryClient();
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('90');
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const m = useMutation({
+    mutationFn: () => {
+      const n = Number(days);
+      const expires_at = n > 0 ? new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+      return apiSend<CreatedToken>('POST', '/tokens', { name: name.trim(), expires_at });
+    },
+    onSuccess: (t) => {
+      setCreated(t);
+      void qc.invalidateQueries({ queryKey: queryKeys.tokens() });
+    },
+  });
+  const close = () => {
+    setCreated(null);
+    setName('');
+    m.reset();
+    onClose();
+  };
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title={created ? 'Token created' : 'Create API token'}
+      testId="token-dialog"
+      footer={
+        created ? (
+          <Button variant="primary" onClick={close}>
+            I have stored it
+          </Button>
+        ) : (
+          <>
+            <Button variant="ghost" onClick={close}>
+              Cancel
+            </Button>
+            <Button variant="primary" loading={m.isPending} disabled={!name.trim()} onClick={() => m.mutate()}>
+              Create
+            </Button>
+          </>
+        )
+      }
+    >
+      {created ? (
+        <>
+          <p className="rounded-sm border border-pending/40 bg-pending/10 px-3 py-2 text-caption text-pending">
+            Copy this token now. It will not be shown again.
+          </p>
+          <div className="flex items-center gap-2 rounded-sm border border-border bg-bg p-2">
+            <code className="min-w-0 flex-1 break-all font-mono text-caption text-fg" data-testid="new-token">
+              {created.token}
+            </code>
+            <CopyButton value={created.token} label="Copy token" />
+          </div>
+        </>
+      ) : (
+        <>
+          <Label>
+            Name
+            <Input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Finance BI nightly export" />
+          </Label>
+          <Label>
+            Expires after (days, 0 = never)
+            <Input type="number" min={0} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+          </Label>
+          <InlineError error={m.error} />
+        </>
+      )}
+    </Dialog>
+  );
+}
