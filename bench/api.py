@@ -8,7 +8,7 @@ The database `psp_bench_api` (on BENCH_ADMIN_DSN's server) is kept and reused wh
 holds the requested row count; `--reseed` rebuilds it. Latencies are measured through
 the ASGI app in process (no network), uncached ones with the metrics keys deleted before
 each request; the figures with `_rollup_only` read the 30-minute rollup without the
-daily level of migration 0006. The export runs against a real uvicorn server in a
+daily level of migration 0005. The export runs against a real uvicorn server in a
 subprocess, whose peak RSS (VmHWM) is read from /proc. Ends with one JSON line per
 figure: {"bench", "value", "unit", "baseline", "ratio", "target"} (ratio = baseline/ours
 for times, ours/baseline for rates).

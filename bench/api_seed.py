@@ -29,7 +29,7 @@ from psp_dashboard.db import make_engine
 from psp_dashboard.partitions import ensure_partitions
 
 BACKEND = Path(__file__).resolve().parent.parent / "backend"
-INDEX_MIGRATION = "20261126_0006_api_indexes.py"
+INDEX_MIGRATION = "20261126_0005_api_indexes.py"
 CHUNK = 1_000_000
 
 INSERT = """
@@ -92,7 +92,7 @@ FROM transactions GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 
 
 def index_migration() -> ModuleType:
-    for folder in ("migrations/versions", "migrations/pending"):
+    for folder in ("migrations/versions",):
         path = BACKEND / folder / INDEX_MIGRATION
         if path.exists():
             spec = importlib.util.spec_from_file_location("api_indexes", path)
@@ -108,7 +108,7 @@ def log(message: str) -> None:
 
 
 async def ensure_daily(conn: asyncpg.Connection) -> None:
-    """The daily rollup level of migration 0006 (trigger + backfill), if not there yet."""
+    """The daily rollup level of migration 0005 (trigger + backfill), if not there yet."""
     if await conn.fetchval("SELECT to_regclass('transaction_rollup_daily')") is None:
         async with conn.transaction():
             for statement in index_migration().DAILY_UP:
@@ -191,6 +191,9 @@ async def seed(admin_dsn: str, dsn: str, name: str, rows: int, days: int, last: 
         await ensure_daily(conn)
         await conn.execute("VACUUM (ANALYZE) transactions")
         await conn.execute("VACUUM (ANALYZE) transaction_rollup")
+        # Filled through the trigger, one update per rollup row: compact it, as
+        # autovacuum would on a server where it is on (it is off on some machines).
+        await conn.execute("VACUUM (FULL, ANALYZE) transaction_rollup_daily")
     finally:
         await conn.close()
     log(f"seeded {rows:,} rows over {days} days in {time.perf_counter() - started:.0f} s")

@@ -251,6 +251,7 @@ async def main() -> None:
         database_url=url, redis_url=REDIS_URL, redis_key_prefix="bench_recon:", _env_file=None
     )
     runtime = await open_runtime(settings, database_url=url, redis_url=REDIS_URL)
+    print(f"  engine shards (RECON_WORKERS): {settings.recon_workers}", flush=True)
     try:
         await baseline(runtime)  # warm-ups: caches, plans
         await engine_run(runtime)

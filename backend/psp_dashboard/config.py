@@ -7,6 +7,7 @@ Secrets are `SecretStr` so that printing a Settings object never shows them.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, time
 from decimal import Decimal
 from functools import lru_cache
@@ -96,6 +97,11 @@ class Settings(BaseSettings):
     recon_amount_tolerance: Annotated[Decimal, Field(ge=0)] = Decimal("0.00")
     recon_time_tolerance_minutes: NonNegativeInt = 30
     recon_schedule: time = time(2, 0)
+    # Shards of a run, each on its own database connection (engine.py): one per CPU of
+    # this machine by default, PostgreSQL usually sharing it; at most 8.
+    recon_workers: Annotated[int, Field(ge=1, le=8)] = Field(
+        default_factory=lambda: max(1, min(os.cpu_count() or 1, 8))
+    )
 
     # API and app.
     host: str = "127.0.0.1"

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from psp_dashboard import __version__
 from psp_dashboard.api.errors import install_error_handlers
 from psp_dashboard.api.middleware import RejectNulMiddleware, RequestIdMiddleware
 from psp_dashboard.api.openapi import install_openapi
 from psp_dashboard.config import Settings, get_settings
+from psp_dashboard.dashboard_files import DashboardFiles
 from psp_dashboard.health.endpoints import router as health_router
 from psp_dashboard.runtime import Runtime, open_runtime
 
@@ -91,5 +91,5 @@ def create_app(
     install_openapi(app)
     static = frontend_dir or (settings.frontend_dir if settings else None)
     if static is not None and static.is_dir():
-        app.mount("/", StaticFiles(directory=static, html=True), name="frontend")
+        app.mount("/", DashboardFiles(directory=static, html=True), name="frontend")
     return app

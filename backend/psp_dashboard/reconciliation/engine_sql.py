@@ -2,7 +2,8 @@
 
 Parameters: :ds/:de day D = [ds, de); :wlo/:whi the window W = [ds - G, de + G];
 :plo/:phi the local days whose own windows can hold an instant of D; :tz, :grace,
-:projects, :amount_tol, :time_tol; :run_id, :prev_run_id, :day, :started_at, :partial.
+:projects, :amount_tol, :time_tol; :run_id, :prev_run_id, :day, :started_at, :partial;
+:shards/:shard this statement's share of the keys (SHARD_SQL).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ IDENTITY_SQL = (
 API_TYPE_SQL = (
     "CASE WHEN {t}match_status = 'discrepancy' THEN {t}discrepancy_type ELSE {t}match_status END"
 )
+# The shard of a key: every row of a key (and a previous run's row of that key) lands in
+# the same shard, so shards classify independently. Key-less rows all go to the shard of
+# ''. Non-negative before the modulo: hashtext is a signed 32-bit hash.
+SHARD_SQL = "(hashtext(coalesce({k}, '')) & 2147483647) % :shards = :shard"
 # Timestamps inside `details`, as the API writes them (UTC, `Z`).
 ISO_SQL = """to_char({x} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
@@ -81,15 +86,22 @@ _SIDE = """
         FROM transactions
         WHERE source = '{source}' AND project = ANY(:projects) AND {range}
     ) s
+    WHERE {shard}
     WINDOW w AS (ORDER BY k)
 """
 # Vima: the rows of D (each Vima row is reported on its own day only). PayShack: the
 # rows of the window W = [D start - G, D end + G], closed.
 _V_SIDE = _SIDE.format(
-    key="client_operation_id", source="vima", range="created_at >= :ds AND created_at < :de"
+    key="client_operation_id",
+    source="vima",
+    range="created_at >= :ds AND created_at < :de",
+    shard=SHARD_SQL.format(k="s.k"),
 )
 _P_SIDE = _SIDE.format(
-    key="order_id", source="payshack", range="created_at >= :wlo AND created_at <= :whi"
+    key="order_id",
+    source="payshack",
+    range="created_at >= :wlo AND created_at <= :whi",
+    shard=SHARD_SQL.format(k="s.k"),
 )
 
 # The previous run's discrepant rows of the day, for what carries over: same identity
@@ -98,7 +110,7 @@ _PREV = f"""
     SELECT {IDENTITY_SQL.format(t="")} AS ident, {API_TYPE_SQL.format(t="")} AS api_type,
            resolution, resolved_by, resolved_at, note, first_seen_at
     FROM reconciliation_results
-    WHERE recon_run_id = :prev_run_id
+    WHERE recon_run_id = :prev_run_id AND {SHARD_SQL.format(k="client_operation_id")}
 """
 # `{source}` yields rows shaped like recon_other; a CTE `prev` (_PREV) is in scope.
 _INSERT_RESULTS = """
@@ -222,7 +234,7 @@ ins_matches AS (
     INSERT INTO reconciliation_matches (
         recon_run_id, chunk, recon_date, keys, vima_txn_ids, payshack_txn_ids
     )
-    SELECT :run_id, 0, :day, m_k, m_vid, m_pid FROM agg WHERE m_k IS NOT NULL
+    SELECT :run_id, :shard, :day, m_k, m_vid, m_pid FROM agg WHERE m_k IS NOT NULL
     RETURNING cardinality(keys) AS n
 ),
 prev AS ({_PREV}),

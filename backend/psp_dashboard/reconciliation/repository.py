@@ -103,15 +103,27 @@ async def fail_run(conn: AsyncConnection, run_id: uuid.UUID, error: str) -> None
 
 
 async def interrupt_stale_runs(conn: AsyncConnection, day: date) -> None:
-    """A run still 'running' while we hold the day's lock was left by a dead process."""
-    await conn.execute(
+    """A run still 'running' while we hold the day's lock was left by a dead process;
+    the rows its shards had stored go with it."""
+    stale = await conn.execute(
         text(
             "UPDATE reconciliation_runs SET status = 'failed', completed_at = clock_timestamp(), "
             "error = 'interrupted: the process running it stopped' "
-            "WHERE recon_date = :d AND status = 'running'"
+            "WHERE recon_date = :d AND status = 'running' RETURNING id"
         ),
         {"d": day},
     )
+    await discard_rows(conn, [uuid.UUID(str(row.id)) for row in stale])
+
+
+async def discard_rows(conn: AsyncConnection, run_ids: list[uuid.UUID]) -> None:
+    """Delete the rows of runs that did not complete."""
+    if not run_ids:
+        return
+    for table in ("reconciliation_results", "reconciliation_matches"):
+        await conn.execute(
+            text(f"DELETE FROM {table} WHERE recon_run_id = ANY(:ids)"), {"ids": run_ids}
+        )
 
 
 async def get_run(conn: AsyncConnection, run_id: uuid.UUID) -> dict[str, Any] | None:

@@ -55,11 +55,13 @@ class ResultFilter:
 
 async def _runs_of(conn: AsyncConnection, f: ResultFilter) -> list[uuid.UUID]:
     """The runs a listing reads, newest day first: one given run, or the current run of
-    each day in the range (a re-run supersedes its day)."""
-    if f.run_id is not None:
-        return [f.run_id]
+    each day in the range (a re-run supersedes its day). Only completed runs: a running
+    run's shards commit their rows one by one (engine.py), a failed run's are deleted."""
     conds = ["is_current"]
     params: dict[str, Any] = {}
+    if f.run_id is not None:
+        conds = ["id = :run_id", "status = 'completed'"]
+        params["run_id"] = f.run_id
     if f.from_date is not None:
         conds.append("recon_date >= :from_date")
         params["from_date"] = f.from_date

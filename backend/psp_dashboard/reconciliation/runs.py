@@ -1,13 +1,16 @@
-"""Running the reconciliation of a day: lock, run row, atomic results, events.
+"""Running the reconciliation of a day: lock, run row, results, atomic switch, events.
 
 A run of day D:
-1. takes D's advisory lock (session level, on the connection that does the work): a
+1. takes D's advisory lock (session level, on the connection that coordinates): a
    second run of D meanwhile gets Conflict (409) instead of interleaving its rows;
 2. records the run as `running` (committed: the history shows it at once);
-3. in ONE transaction: locks the day's current run, classifies and stores the rows,
-   un-flags the previous current run and flags this one. Readers see the old run or
-   the new one, never a mix; a failure rolls all of it back and the old run stays;
-4. records a failure in a transaction of its own, so the history says what happened.
+3. in the coordinating transaction: locks the day's current run, takes the coverage,
+   exports its snapshot; the engine's shards classify and store the rows (each in its
+   own transaction, reading that snapshot); then counts them, un-flags the previous
+   current run and completes and flags this one. Readers only ever read completed runs,
+   so they see the old run or the new one, never a mix;
+4. on failure: deletes whatever rows the shards stored and records the failure, so the
+   history says what happened and the previous run stays current.
 """
 
 from __future__ import annotations
@@ -177,6 +180,7 @@ async def run_day(
         except Exception as exc:
             log.exception("reconciliation failed", extra={"date": day.isoformat()})
             async with conn.begin():
+                await repository.discard_rows(conn, [run_id])
                 await repository.fail_run(conn, run_id, _safe_error(exc))
                 await record(
                     conn, principal, "recon.run", target=day.isoformat(),
@@ -222,8 +226,10 @@ async def _reconcile(
         vima_lag=timedelta(seconds=settings.vima_lag_seconds),
     )
     coverage, watermarks = coverage_of(marks, bounds.window_hi)
-    result = await engine.reconcile_into(
-        conn,
+    matched = await engine.reconcile_shards(
+        runtime.engine,
+        snapshot=await engine.export_snapshot(conn),
+        shards=settings.recon_workers,
         run_id=run_id,
         previous_run_id=previous,
         started_at=started_at,
@@ -231,6 +237,7 @@ async def _reconcile(
         params=params,
         partial=coverage == "partial",
     )
+    result = await engine.count_run(conn, run_id, previous, matched)
     summary = summarize(result)
     if previous is None:
         summary["changes"] = None  # nothing to compare with

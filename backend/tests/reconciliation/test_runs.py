@@ -153,6 +153,77 @@ async def test_a_failed_run_leaves_the_previous_run_current(rt: Runtime) -> None
     assert summary["run_id"] == first.run_id
 
 
+async def test_every_shard_count_gives_the_same_rows(rt: Runtime) -> None:
+    """Keys are split over shards by hash; any number of shards classifies alike (one
+    shard gets all keys; with 5, most shards get one or two of these keys, some none)."""
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    outcomes = [await run(with_settings(rt, recon_workers=n), D) for n in (1, 2, 5)]
+    # Superseded runs keep their discrepant rows, not their matched pairs.
+    rows = [
+        sorted(repr(r) for r in await comparable(rt, o.run_id) if r.match_status != "matched")
+        for o in outcomes
+    ]
+    assert len(rows[0]) == 4
+    assert rows[1] == rows[0] and rows[2] == rows[0]
+    assert len(await comparable(rt, outcomes[-1].run_id)) == 5
+    assert [o.summary["matched"] for o in outcomes if o.summary] == [1, 1, 1]
+    async with rt.engine.connect() as conn:
+        chunks = await conn.execute(
+            text("SELECT chunk, cardinality(keys) FROM reconciliation_matches ORDER BY chunk")
+        )
+        # Only the current run keeps its pairs: the one key matched, in its shard's chunk.
+        assert [n for _, n in chunks] == [1]
+
+
+async def test_rows_of_a_run_whose_process_died_are_deleted_by_the_next_run(
+    rt: Runtime,
+) -> None:
+    """A process that died mid-run leaves its run `running` with the rows its shards had
+    committed: no reader shows them, and the next run of the day deletes them."""
+    await insert(rt, _day_rows())  # type: ignore[arg-type]
+    async with rt.engine.begin() as conn:
+        dead = (
+            await conn.execute(
+                text(
+                    "INSERT INTO reconciliation_runs (recon_date, status, triggered_by, "
+                    "settings) VALUES (:d, 'running', 'system', '{}') RETURNING id"
+                ),
+                {"d": D},
+            )
+        ).scalar_one()
+        await conn.execute(
+            text(
+                "INSERT INTO reconciliation_results (id, recon_date, recon_run_id, "
+                "client_operation_id, match_status, discrepancy_type) "
+                "VALUES (gen_random_uuid(), :d, :r, 'Z', 'discrepancy', 'amount')"
+            ),
+            {"d": D, "r": dead},
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO reconciliation_matches (recon_run_id, chunk, recon_date, keys, "
+                "vima_txn_ids, payshack_txn_ids) VALUES (:r, 0, :d, '{}', '{}', '{}')"
+            ),
+            {"d": D, "r": dead},
+        )
+    async with rt.engine.connect() as conn:
+        listed = await service.list_discrepancies(
+            conn, service.ResultFilter(run_id=dead), page=1, limit=50
+        )
+    assert listed["data"] == [] and listed["meta"]["total"] == 0
+    fresh = await run(rt, D)
+    runs = {r["id"]: r for r in await _runs(rt)}
+    assert runs[dead]["status"] == "failed"
+    assert runs[fresh.run_id]["is_current"] is True
+    assert await results(rt, dead) == []
+    async with rt.engine.connect() as conn:
+        left = await conn.execute(
+            text("SELECT count(*) FROM reconciliation_matches WHERE recon_run_id = :r"),
+            {"r": dead},
+        )
+        assert left.scalar_one() == 0
+
+
 async def test_a_constraint_failure_rolls_the_run_back(rt: Runtime) -> None:
     await insert(rt, _day_rows())  # type: ignore[arg-type]
     first = await run(rt, D)

@@ -3,13 +3,9 @@ import { assert, assertEqual, config, daysAgo, digits, moneyDigits } from '../ha
 const PERIOD = process.env.E2E_KPI_PERIOD || '30d';
 const SPAN = { today: 0, '7d': 6, '30d': 29 }[PERIOD] ?? 29;
 
-async function settledText(page, testId) {
+async function kpiText(page, testId) {
   const loc = page.locator(`[data-testid=${testId}]`);
   await loc.waitFor();
-  await page.waitForFunction(
-    (id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-settled') !== 'false',
-    testId,
-  );
   return { text: (await loc.textContent()) ?? '', value: await loc.getAttribute('data-value') };
 }
 
@@ -36,28 +32,28 @@ export const specs = [
       // Ask the API ourselves with the same query the page used.
       const api = (await kit.apiGet(ctx, '/metrics/overview', used)).data;
 
-      const volume = await settledText(page, 'kpi-volume');
+      const volume = await kpiText(page, 'kpi-volume');
       assertEqual(volume.value, String(api.total.amount), 'volume data-value');
       assertEqual(digits(volume.text), moneyDigits(api.total.amount), 'volume on screen');
 
-      const count = await settledText(page, 'kpi-count');
+      const count = await kpiText(page, 'kpi-count');
       assertEqual(count.value, String(api.total.count), 'count');
       assertEqual(digits(count.text), String(api.total.count), 'count on screen');
 
-      const success = await settledText(page, 'kpi-success');
+      const success = await kpiText(page, 'kpi-success');
       assertEqual(digits(success.text), moneyDigits(api.by_status.success?.amount ?? 0), 'success amount on screen');
 
-      const failed = await settledText(page, 'kpi-failed');
+      const failed = await kpiText(page, 'kpi-failed');
       assertEqual(digits(failed.text), String(api.by_status.failed?.count ?? 0), 'failed count on screen');
 
-      const pending = await settledText(page, 'kpi-pending');
+      const pending = await kpiText(page, 'kpi-pending');
       assertEqual(digits(pending.text), String(api.by_status.pending?.count ?? 0), 'pending count on screen');
 
-      const conversion = await settledText(page, 'kpi-conversion');
+      const conversion = await kpiText(page, 'kpi-conversion');
       if (api.conversion_rate !== null) {
         assertEqual(conversion.text.trim(), `${Number(api.conversion_rate).toFixed(1)}%`, 'conversion on screen');
       }
-      const avg = await settledText(page, 'kpi-avg-ticket');
+      const avg = await kpiText(page, 'kpi-avg-ticket');
       if (api.avg_ticket !== null) assertEqual(digits(avg.text), moneyDigits(api.avg_ticket), 'average ticket on screen');
 
       if (api.trends.total_change !== null) {
@@ -86,11 +82,11 @@ export const specs = [
         const sum = (rs) => rs.reduce((a, r) => a + BigInt(moneyDigits(r.amount)), 0n).toString();
         const count = (rs) => String(rs.reduce((a, r) => a + r.count, 0));
         await page.goto(`${config.baseUrl}/?period=yesterday&source=${source}`);
-        const volume = await settledText(page, 'kpi-volume');
+        const volume = await kpiText(page, 'kpi-volume');
         assertEqual(digits(volume.text), sum(rows), `${source} volume on screen = truth`);
-        assertEqual((await settledText(page, 'kpi-count')).value, count(rows), `${source} count = truth`);
+        assertEqual((await kpiText(page, 'kpi-count')).value, count(rows), `${source} count = truth`);
         const failed = rows.filter((r) => r.status === 'failed');
-        assertEqual(digits((await settledText(page, 'kpi-failed')).text), count(failed), `${source} failed = truth`);
+        assertEqual(digits((await kpiText(page, 'kpi-failed')).text), count(failed), `${source} failed = truth`);
       }
     },
   },

@@ -5,21 +5,21 @@ import type { ReactNode } from 'react';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { Skeleton } from '@/components/ui/skeleton';
-import { useCountUp } from '@/lib/app/use-count-up';
-import { formatChange, parseDecimal } from '@/lib/money';
+import { formatChange } from '@/lib/money';
 
 const TONE_DOT = { success: 'bg-success', failed: 'bg-failed', pending: 'bg-pending' } as const;
 
 /**
- * One KPI. `display` is the exact formatted value; `raw` (the API value, as a string) goes
- * into data-value so e2e can compare with the API without parsing formatted text.
+ * One KPI. `display` is the exact formatted value, shown as soon as it is known (no
+ * count-up: an animation would show numbers that are not the figure); `raw` (the API
+ * value, as a string) goes into data-value so e2e can compare with the API without
+ * parsing formatted text.
  */
 export function KpiCard({
   testId,
   label,
   raw,
   display,
-  animate,
   sub,
   change,
   goodWhenUp = true,
@@ -29,17 +29,11 @@ export function KpiCard({
   label: string;
   raw: string | number | null | undefined;
   display: string;
-  /** Formats an intermediate number while counting up. */
-  animate?: (n: number) => string;
   sub?: ReactNode;
   change?: number | null;
   goodWhenUp?: boolean;
   tone?: 'success' | 'failed' | 'pending';
 }) {
-  const parsed = parseDecimal(raw ?? null);
-  const target = parsed && animate ? Number(`${parsed.negative ? '-' : ''}${parsed.int}.${parsed.frac || '0'}`) : null;
-  const counting = useCountUp(target);
-  const shown = counting !== null && animate ? animate(counting) : display;
   const hasChange = change !== undefined;
   const up = (change ?? 0) > 0;
   const good = change === null || change === undefined || change === 0 ? null : up === goodWhenUp;
@@ -53,10 +47,9 @@ export function KpiCard({
         className="mt-2 truncate font-mono text-h2 tabular text-fg"
         data-testid={testId}
         data-value={raw === null || raw === undefined ? '' : String(raw)}
-        data-settled={counting === null ? 'true' : 'false'}
         title={display}
       >
-        {shown}
+        {display}
       </p>
       <div className="mt-1 flex items-center justify-between gap-2 text-caption">
         <span className="truncate text-fg-2">{sub}</span>

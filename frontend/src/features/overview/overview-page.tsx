@@ -14,7 +14,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
-import { apiGet, apiGetPaged } from '@/lib/api/client';
+import { apiGet, apiGetPaged, type QueryParams } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import type { ByProject, Granularity, Heatmap as HeatmapData, Overview, Transaction, Trends } from '@/lib/api/types';
 import { usePreferences } from '@/lib/app/preferences';
@@ -53,31 +53,6 @@ export function OverviewPage() {
   const from = query.from_date as string;
   const to = query.to_date as string;
   const granularity: Granularity = filters.granularity ?? defaultGranularity(from, to);
-  const [trendMetric, setTrendMetric] = useState<TrendMetric>('amount');
-  const [heatMetric, setHeatMetric] = useState<'count' | 'amount'>('count');
-
-  const overview = useQuery({
-    queryKey: queryKeys.overview(query),
-    queryFn: ({ signal }) => apiGet<Overview>('/metrics/overview', query, signal),
-  });
-  const trendsQuery = { ...query, granularity };
-  const trends = useQuery({
-    queryKey: queryKeys.trends(trendsQuery),
-    queryFn: ({ signal }) => apiGet<Trends>('/metrics/trends', trendsQuery, signal),
-  });
-  const byProject = useQuery({
-    queryKey: queryKeys.byProject(query),
-    queryFn: ({ signal }) => apiGet<ByProject>('/metrics/by-project', query, signal),
-  });
-  const heatmap = useQuery({
-    queryKey: queryKeys.heatmap(query),
-    queryFn: ({ signal }) => apiGet<HeatmapData>('/metrics/heatmap', query, signal),
-  });
-  const recentQuery = { source: filters.source, project: filters.project, limit: 8, sort_by: 'created_at', order: 'desc' };
-  const recent = useQuery({
-    queryKey: queryKeys.transactions(recentQuery),
-    queryFn: ({ signal }) => apiGetPaged<Transaction>('/transactions', recentQuery, signal),
-  });
 
   return (
     <>
@@ -96,193 +71,281 @@ export function OverviewPage() {
         <OverviewFilterBar filters={filters} onChange={setFilters} />
       </div>
 
-      <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-3 2xl:grid-cols-6">
-        {overview.isPending ? (
-          Array.from({ length: 6 }, (_, i) => <KpiSkeleton key={i} />)
-        ) : overview.isError ? (
-          <Card className="col-span-full">
-            <ErrorState error={overview.error} onRetry={() => void overview.refetch()} title="Could not load the key figures" />
-          </Card>
-        ) : (
-          <Kpis data={overview.data} />
-        )}
-      </section>
+      <KpiSection query={query} />
 
       <div className="mb-6 grid grid-cols-1 gap-4 xl:grid-cols-3">
-        <Card className="xl:col-span-2">
-          <CardHeader
-            title="Transaction trend"
-            description={`By ${granularity} · ${tzLabel(filters.tz)}`}
-            actions={
-              <>
-                <Tabs<TrendMetric>
-                  label="Trend metric"
-                  size="sm"
-                  value={trendMetric}
-                  onChange={setTrendMetric}
-                  items={[
-                    { value: 'amount', label: 'Volume' },
-                    { value: 'count', label: 'Count' },
-                  ]}
-                />
-                <Tabs<Granularity>
-                  label="Granularity"
-                  size="sm"
-                  value={granularity}
-                  onChange={(g) => setFilters({ ...filters, granularity: g })}
-                  items={[
-                    { value: 'hour', label: 'Hour' },
-                    { value: 'day', label: 'Day' },
-                    { value: 'week', label: 'Week' },
-                  ]}
-                />
-              </>
-            }
-          />
-          <CardBody>
-            {trends.isPending ? (
-              <Skeleton className="h-[280px] w-full" />
-            ) : trends.isError ? (
-              <ErrorState error={trends.error} onRetry={() => void trends.refetch()} />
-            ) : trends.data.points.every((p) => p.count === 0) ? (
-              <EmptyState
-                className="h-[280px]"
-                title="No transactions in this period"
-                hint="Try a longer period or clear the filters."
-              />
-            ) : (
-              <TrendChart
-                points={trends.data.points}
-                granularity={trends.data.granularity ?? granularity}
-                tz={filters.tz}
-                metric={trendMetric}
-              />
-            )}
-          </CardBody>
-        </Card>
-        <Card>
-          <CardHeader title="Status split" description="Share of transactions by status" />
-          <CardBody>
-            {overview.isPending ? (
-              <Skeleton className="h-[200px] w-full" />
-            ) : overview.isError ? (
-              <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
-            ) : overview.data.total.count === 0 ? (
-              <EmptyState title="No transactions" />
-            ) : (
-              <StatusDonut byStatus={overview.data.by_status} total={overview.data.total.count} />
-            )}
-          </CardBody>
-        </Card>
+        <TrendCard
+          query={query}
+          granularity={granularity}
+          tz={filters.tz}
+          onGranularity={(g) => setFilters({ ...filters, granularity: g })}
+        />
+        <StatusSplitCard query={query} />
       </div>
 
       <div className="mb-6 grid grid-cols-1 gap-4 xl:grid-cols-3">
-        <Card className="xl:col-span-2">
-          <CardHeader title="By project" description="Volume, share and success rate" />
-          <CardBody>
-            <ByProjectBars q={byProject} />
-          </CardBody>
-        </Card>
-        <Card>
-          <CardHeader title="By source" description="Vima vs PayShack" />
-          <CardBody>
-            {overview.isPending ? (
-              <Skeleton className="h-24 w-full" />
-            ) : overview.isError ? (
-              <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
-            ) : (
-              <BySource data={overview.data} />
-            )}
-          </CardBody>
-        </Card>
+        <ByProjectCard query={query} />
+        <BySourceCard query={query} />
       </div>
 
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-3">
-        <Card className="xl:col-span-2">
-          <CardHeader
-            title="When payments happen"
-            description={`Weekday × hour · ${tzLabel(filters.tz)}`}
-            actions={
-              <Tabs<'count' | 'amount'>
-                label="Heatmap metric"
-                size="sm"
-                value={heatMetric}
-                onChange={setHeatMetric}
-                items={[
-                  { value: 'count', label: 'Count' },
-                  { value: 'amount', label: 'Volume' },
-                ]}
-              />
-            }
-          />
-          <CardBody>
-            {heatmap.isPending ? (
-              <Skeleton className="h-52 w-full" />
-            ) : heatmap.isError ? (
-              <ErrorState error={heatmap.error} onRetry={() => void heatmap.refetch()} />
-            ) : (
-              <Heatmap cells={heatmap.data.cells} metric={heatMetric} />
-            )}
-          </CardBody>
-        </Card>
-        <Card>
-          <CardHeader
-            title="Recent transactions"
-            actions={
-              <Link href="/transactions/" className="text-caption font-medium text-accent hover:text-accent-hover">
-                View all →
-              </Link>
-            }
-          />
-          <CardBody className="pt-2">
-            {recent.isPending ? (
-              <div className="space-y-3">
-                {Array.from({ length: 6 }, (_, i) => (
-                  <Skeleton key={i} className="h-8 w-full" />
-                ))}
-              </div>
-            ) : recent.isError ? (
-              <ErrorState error={recent.error} onRetry={() => void recent.refetch()} />
-            ) : recent.data.items.length === 0 ? (
-              <EmptyState title="No transactions yet" />
-            ) : (
-              <ul className="divide-y divide-border">
-                {recent.data.items.map((t) => (
-                  <li key={t.id}>
-                    <Link
-                      href={`/transactions/?id=${encodeURIComponent(t.id)}`}
-                      className="flex items-center gap-3 rounded-sm px-1 py-2 hover:bg-input"
-                    >
-                      <SourceBadge source={t.source} />
-                      <span className="min-w-0 flex-1">
-                        <span className="block truncate font-mono text-caption text-fg">{t.client_operation_id ?? t.id}</span>
-                        <span className="block truncate text-caption text-muted">
-                          {t.project ?? '—'} · {formatRelative(t.created_at)}
-                        </span>
-                      </span>
-                      <span className="text-right">
-                        <span className="block font-mono text-caption text-fg">
-                          {formatMoney(t.amount, { currency: t.currency })}
-                        </span>
-                        <StatusBadge status={t.status} />
-                      </span>
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </CardBody>
-        </Card>
+        <HeatmapCard query={query} tz={filters.tz} />
+        <RecentCard source={filters.source} project={filters.project} />
       </div>
     </>
+  );
+}
+
+// Each card subscribes to its own query, so an arriving response re-renders that card
+// only: the KPIs do not wait for the charts' render, nor the charts for each other.
+
+function useOverview(query: QueryParams) {
+  return useQuery({
+    queryKey: queryKeys.overview(query),
+    queryFn: ({ signal }) => apiGet<Overview>('/metrics/overview', query, signal),
+  });
+}
+
+function KpiSection({ query }: { query: QueryParams }) {
+  const overview = useOverview(query);
+  return (
+    <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-3 2xl:grid-cols-6">
+      {overview.isPending ? (
+        Array.from({ length: 6 }, (_, i) => <KpiSkeleton key={i} />)
+      ) : overview.isError ? (
+        <Card className="col-span-full">
+          <ErrorState error={overview.error} onRetry={() => void overview.refetch()} title="Could not load the key figures" />
+        </Card>
+      ) : (
+        <Kpis data={overview.data} />
+      )}
+    </section>
+  );
+}
+
+function TrendCard({
+  query,
+  granularity,
+  tz,
+  onGranularity,
+}: {
+  query: QueryParams;
+  granularity: Granularity;
+  tz: OverviewFilters['tz'];
+  onGranularity: (g: Granularity) => void;
+}) {
+  const [trendMetric, setTrendMetric] = useState<TrendMetric>('amount');
+  const trendsQuery = { ...query, granularity };
+  const trends = useQuery({
+    queryKey: queryKeys.trends(trendsQuery),
+    queryFn: ({ signal }) => apiGet<Trends>('/metrics/trends', trendsQuery, signal),
+  });
+  return (
+    <Card className="xl:col-span-2">
+      <CardHeader
+        title="Transaction trend"
+        description={`By ${granularity} · ${tzLabel(tz)}`}
+        actions={
+          <>
+            <Tabs<TrendMetric>
+              label="Trend metric"
+              size="sm"
+              value={trendMetric}
+              onChange={setTrendMetric}
+              items={[
+                { value: 'amount', label: 'Volume' },
+                { value: 'count', label: 'Count' },
+              ]}
+            />
+            <Tabs<Granularity>
+              label="Granularity"
+              size="sm"
+              value={granularity}
+              onChange={onGranularity}
+              items={[
+                { value: 'hour', label: 'Hour' },
+                { value: 'day', label: 'Day' },
+                { value: 'week', label: 'Week' },
+              ]}
+            />
+          </>
+        }
+      />
+      <CardBody>
+        {trends.isPending ? (
+          <Skeleton className="h-[280px] w-full" />
+        ) : trends.isError ? (
+          <ErrorState error={trends.error} onRetry={() => void trends.refetch()} />
+        ) : trends.data.points.every((p) => p.count === 0) ? (
+          <EmptyState
+            className="h-[280px]"
+            title="No transactions in this period"
+            hint="Try a longer period or clear the filters."
+          />
+        ) : (
+          <TrendChart
+            points={trends.data.points}
+            granularity={trends.data.granularity ?? granularity}
+            tz={tz}
+            metric={trendMetric}
+          />
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+function StatusSplitCard({ query }: { query: QueryParams }) {
+  const overview = useOverview(query);
+  return (
+    <Card>
+      <CardHeader title="Status split" description="Share of transactions by status" />
+      <CardBody>
+        {overview.isPending ? (
+          <Skeleton className="h-[200px] w-full" />
+        ) : overview.isError ? (
+          <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
+        ) : overview.data.total.count === 0 ? (
+          <EmptyState title="No transactions" />
+        ) : (
+          <StatusDonut byStatus={overview.data.by_status} total={overview.data.total.count} />
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+function ByProjectCard({ query }: { query: QueryParams }) {
+  const byProject = useQuery({
+    queryKey: queryKeys.byProject(query),
+    queryFn: ({ signal }) => apiGet<ByProject>('/metrics/by-project', query, signal),
+  });
+  return (
+    <Card className="xl:col-span-2">
+      <CardHeader title="By project" description="Volume, share and success rate" />
+      <CardBody>
+        <ByProjectBars q={byProject} />
+      </CardBody>
+    </Card>
+  );
+}
+
+function BySourceCard({ query }: { query: QueryParams }) {
+  const overview = useOverview(query);
+  return (
+    <Card>
+      <CardHeader title="By source" description="Vima vs PayShack" />
+      <CardBody>
+        {overview.isPending ? (
+          <Skeleton className="h-24 w-full" />
+        ) : overview.isError ? (
+          <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
+        ) : (
+          <BySource data={overview.data} />
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+function HeatmapCard({ query, tz }: { query: QueryParams; tz: OverviewFilters['tz'] }) {
+  const [heatMetric, setHeatMetric] = useState<'count' | 'amount'>('count');
+  const heatmap = useQuery({
+    queryKey: queryKeys.heatmap(query),
+    queryFn: ({ signal }) => apiGet<HeatmapData>('/metrics/heatmap', query, signal),
+  });
+  return (
+    <Card className="xl:col-span-2">
+      <CardHeader
+        title="When payments happen"
+        description={`Weekday × hour · ${tzLabel(tz)}`}
+        actions={
+          <Tabs<'count' | 'amount'>
+            label="Heatmap metric"
+            size="sm"
+            value={heatMetric}
+            onChange={setHeatMetric}
+            items={[
+              { value: 'count', label: 'Count' },
+              { value: 'amount', label: 'Volume' },
+            ]}
+          />
+        }
+      />
+      <CardBody>
+        {heatmap.isPending ? (
+          <Skeleton className="h-52 w-full" />
+        ) : heatmap.isError ? (
+          <ErrorState error={heatmap.error} onRetry={() => void heatmap.refetch()} />
+        ) : (
+          <Heatmap cells={heatmap.data.cells} metric={heatMetric} />
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+function RecentCard({ source, project }: { source: OverviewFilters['source']; project: OverviewFilters['project'] }) {
+  const recentQuery = { source, project, limit: 8, sort_by: 'created_at', order: 'desc' };
+  const recent = useQuery({
+    queryKey: queryKeys.transactions(recentQuery),
+    queryFn: ({ signal }) => apiGetPaged<Transaction>('/transactions', recentQuery, signal),
+  });
+  return (
+    <Card>
+      <CardHeader
+        title="Recent transactions"
+        actions={
+          <Link href="/transactions/" className="text-caption font-medium text-accent hover:text-accent-hover">
+            View all →
+          </Link>
+        }
+      />
+      <CardBody className="pt-2">
+        {recent.isPending ? (
+          <div className="space-y-3">
+            {Array.from({ length: 6 }, (_, i) => (
+              <Skeleton key={i} className="h-8 w-full" />
+            ))}
+          </div>
+        ) : recent.isError ? (
+          <ErrorState error={recent.error} onRetry={() => void recent.refetch()} />
+        ) : recent.data.items.length === 0 ? (
+          <EmptyState title="No transactions yet" />
+        ) : (
+          <ul className="divide-y divide-border">
+            {recent.data.items.map((t) => (
+              <li key={t.id}>
+                <Link
+                  href={`/transactions/?id=${encodeURIComponent(t.id)}`}
+                  className="flex items-center gap-3 rounded-sm px-1 py-2 hover:bg-input"
+                >
+                  <SourceBadge source={t.source} />
+                  <span className="min-w-0 flex-1">
+                    <span className="block truncate font-mono text-caption text-fg">{t.client_operation_id ?? t.id}</span>
+                    <span className="block truncate text-caption text-muted">
+                      {t.project ?? '—'} · {formatRelative(t.created_at)}
+                    </span>
+                  </span>
+                  <span className="text-right">
+                    <span className="block font-mono text-caption text-fg">
+                      {formatMoney(t.amount, { currency: t.currency })}
+                    </span>
+                    <StatusBadge status={t.status} />
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </CardBody>
+    </Card>
   );
 }
 
 function Kpis({ data }: { data: Overview }) {
   const cur = data.total.currency;
   const s = data.by_status;
-  const money = (n: number) => formatMoney(n.toFixed(2), { currency: cur });
-  const count = (n: number) => formatCount(Math.round(n));
   // Failed/pending: the count is the headline, the amount the subtext.
   return (
     <>
@@ -291,7 +354,6 @@ function Kpis({ data }: { data: Overview }) {
         label="Total volume"
         raw={data.total.amount}
         display={formatMoney(data.total.amount, { currency: cur })}
-        animate={money}
         sub={
           <span data-testid="kpi-count" data-value={String(data.total.count)}>
             {formatCount(data.total.count)} transactions
@@ -304,7 +366,6 @@ function Kpis({ data }: { data: Overview }) {
         label="Success"
         raw={s.success?.amount ?? 0}
         display={formatMoney(s.success?.amount ?? 0, { currency: cur })}
-        animate={money}
         sub={
           <span data-testid="kpi-success-count" data-value={String(s.success?.count ?? 0)}>
             {formatCount(s.success?.count ?? 0)} successful
@@ -334,7 +395,6 @@ function Kpis({ data }: { data: Overview }) {
         label="Failed"
         raw={s.failed?.count ?? 0}
         display={formatCount(s.failed?.count ?? 0)}
-        animate={count}
         sub={formatMoney(s.failed?.amount ?? 0, { currency: cur })}
         change={data.trends.failed_change}
         goodWhenUp={false}
