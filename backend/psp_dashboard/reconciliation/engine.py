@@ -159,11 +159,16 @@ async def reconcile_shards(
         "amount_tol": params.amount_tolerance,
         "time_tol": params.time_tolerance,
     }
-    async with asyncio.TaskGroup() as group:
-        tasks = [
-            group.create_task(_shard(engine_, snapshot, {**stream, "shard": shard}))
-            for shard in range(shards)
-        ]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(_shard(engine_, snapshot, {**stream, "shard": shard}))
+                for shard in range(shards)
+            ]
+    except ExceptionGroup as failed:
+        # The first shard's error is the run's (the others were cancelled because of it,
+        # or failed the same way); the group stays attached for the log.
+        raise failed.exceptions[0] from failed
     return sum(task.result() for task in tasks)
 
 

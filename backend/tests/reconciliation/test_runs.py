@@ -242,6 +242,9 @@ async def test_a_constraint_failure_rolls_the_run_back(rt: Runtime) -> None:
                 text("ALTER TABLE reconciliation_results DROP CONSTRAINT test_no_missing")
             )
     assert failed.status == "failed"
+    # The shard's own error, not the task group around it.
+    assert failed.message == "run failed: IntegrityError"
+    assert await results(rt, failed.run_id) == []
     assert [r["is_current"] for r in await _runs(rt)] == [True, False]
     assert len(await comparable(rt, first.run_id)) == 5
 

@@ -69,4 +69,6 @@ def test_pages_of_100_render_in_milliseconds(big: Sandbox) -> None:
         return dumps(page_data(big, page))
 
     for work in (vima_create_page, vima_update_page, payshack_deep_page):
-        assert cpu_ms(work) < 10, work.__name__
+        # ~5 ms each on a quiet machine; 10-11 ms when the other test worker loads
+        # both cores (CI), so the bound leaves room for that and still fails at ~4x.
+        assert cpu_ms(work) < 20, work.__name__

@@ -1,4 +1,5 @@
 import { AlertTriangle, Inbox } from 'lucide-react';
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { errorMessage } from '@/lib/api/client';
 import { Button } from './button';
@@ -46,4 +47,22 @@ export function InlineError({ error }: { error: unknown }) {
       {errorMessage(error)}
     </p>
   );
+}
+
+/**
+ * A query's three states in one place: `loading` while pending, an error with a retry,
+ * else `children(data)`.
+ */
+export function QueryView<T>({
+  query,
+  loading,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  loading: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <>{loading}</>;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  return <>{children(query.data)}</>;
 }

@@ -12,7 +12,7 @@ import { SourceBadge, StatusBadge } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState } from '@/components/ui/states';
+import { EmptyState, ErrorState, QueryView } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
 import { apiGet, apiGetPaged, type QueryParams } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
@@ -172,24 +172,19 @@ function TrendCard({
         }
       />
       <CardBody>
-        {trends.isPending ? (
-          <Skeleton className="h-[280px] w-full" />
-        ) : trends.isError ? (
-          <ErrorState error={trends.error} onRetry={() => void trends.refetch()} />
-        ) : trends.data.points.every((p) => p.count === 0) ? (
-          <EmptyState
-            className="h-[280px]"
-            title="No transactions in this period"
-            hint="Try a longer period or clear the filters."
-          />
-        ) : (
-          <TrendChart
-            points={trends.data.points}
-            granularity={trends.data.granularity ?? granularity}
-            tz={tz}
-            metric={trendMetric}
-          />
-        )}
+        <QueryView query={trends} loading={<Skeleton className="h-[280px] w-full" />}>
+          {(data) =>
+            data.points.every((p) => p.count === 0) ? (
+              <EmptyState
+                className="h-[280px]"
+                title="No transactions in this period"
+                hint="Try a longer period or clear the filters."
+              />
+            ) : (
+              <TrendChart points={data.points} granularity={data.granularity ?? granularity} tz={tz} metric={trendMetric} />
+            )
+          }
+        </QueryView>
       </CardBody>
     </Card>
   );
@@ -201,15 +196,15 @@ function StatusSplitCard({ query }: { query: QueryParams }) {
     <Card>
       <CardHeader title="Status split" description="Share of transactions by status" />
       <CardBody>
-        {overview.isPending ? (
-          <Skeleton className="h-[200px] w-full" />
-        ) : overview.isError ? (
-          <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
-        ) : overview.data.total.count === 0 ? (
-          <EmptyState title="No transactions" />
-        ) : (
-          <StatusDonut byStatus={overview.data.by_status} total={overview.data.total.count} />
-        )}
+        <QueryView query={overview} loading={<Skeleton className="h-[200px] w-full" />}>
+          {(data) =>
+            data.total.count === 0 ? (
+              <EmptyState title="No transactions" />
+            ) : (
+              <StatusDonut byStatus={data.by_status} total={data.total.count} />
+            )
+          }
+        </QueryView>
       </CardBody>
     </Card>
   );
@@ -236,13 +231,9 @@ function BySourceCard({ query }: { query: QueryParams }) {
     <Card>
       <CardHeader title="By source" description="Vima vs PayShack" />
       <CardBody>
-        {overview.isPending ? (
-          <Skeleton className="h-24 w-full" />
-        ) : overview.isError ? (
-          <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
-        ) : (
-          <BySource data={overview.data} />
-        )}
+        <QueryView query={overview} loading={<Skeleton className="h-24 w-full" />}>
+          {(data) => <BySource data={data} />}
+        </QueryView>
       </CardBody>
     </Card>
   );
@@ -273,13 +264,9 @@ function HeatmapCard({ query, tz }: { query: QueryParams; tz: OverviewFilters['t
         }
       />
       <CardBody>
-        {heatmap.isPending ? (
-          <Skeleton className="h-52 w-full" />
-        ) : heatmap.isError ? (
-          <ErrorState error={heatmap.error} onRetry={() => void heatmap.refetch()} />
-        ) : (
-          <Heatmap cells={heatmap.data.cells} metric={heatMetric} />
-        )}
+        <QueryView query={heatmap} loading={<Skeleton className="h-52 w-full" />}>
+          {(data) => <Heatmap cells={data.cells} metric={heatMetric} />}
+        </QueryView>
       </CardBody>
     </Card>
   );
