@@ -1,13 +1,13 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { FreshnessBadge } from '@/components/layout/freshness';
 import { PageHeader } from '@/components/layout/app-shell';
 import { Heatmap } from '@/components/charts/heatmap';
-import { StatusDonut } from '@/components/charts/status-donut';
-import { TrendChart, type TrendMetric } from '@/components/charts/trend-chart';
+import type { TrendMetric } from '@/components/charts/trend-chart';
 import { SourceBadge, StatusBadge } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -30,6 +30,17 @@ import {
 import { formatCount, formatMoney, formatPercent, toChartNumber } from '@/lib/money';
 import { KpiCard, KpiSkeleton } from './kpi-card';
 import { OverviewFilterBar } from './overview-filters';
+
+// The chart library is most of this page's JavaScript: loaded in a chunk of its own, in
+// parallel with the data, so the KPI cards do not wait for it to be parsed.
+const TrendChart = dynamic(() => import('@/components/charts/trend-chart').then((m) => m.TrendChart), {
+  ssr: false,
+  loading: () => <Skeleton className="h-[280px] w-full" />,
+});
+const StatusDonut = dynamic(() => import('@/components/charts/status-donut').then((m) => m.StatusDonut), {
+  ssr: false,
+  loading: () => <Skeleton className="h-[200px] w-full" />,
+});
 
 export function OverviewPage() {
   const { tz, setTz } = usePreferences();
