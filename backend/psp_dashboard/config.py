@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     payshack_sync_interval_minutes: PositiveInt = 10
     payshack_sync_start: date | None = None
     payshack_overlap_minutes: NonNegativeInt = 120
+    # A daily re-read of PayShack's last days (a backfill of those UTC days) at this time
+    # of RECON_TIMEZONE, before the reconciliation: catches status changes made after a
+    # pay-in left the overlap window. 0 days turns it off.
+    payshack_reread_days: Annotated[int, Field(ge=0, le=31)] = 2
+    payshack_reread_schedule: time = time(1, 30)
     payshack_page_pause_ms: NonNegativeInt = 300
     payshack_client_projects: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=lambda: dict(DEFAULT_CLIENT_PROJECTS)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from psp_dashboard.reconciliation.tasks import run_scheduled
 from psp_dashboard.runtime import Runtime
+from psp_dashboard.sync.backfill import BackfillResult, create_backfill, run_backfill
 from psp_dashboard.sync.service import endpoints_of
 from psp_dashboard.sync.sources import payshack_api_connector
 
@@ -28,6 +30,28 @@ async def refresh_payshack_clients(runtime: Runtime) -> None:
     await runtime.cache.set_json(CLIENTS_KEY, clients, 3600)
 
 
+async def reread_payshack(runtime: Runtime, now: datetime | None = None) -> BackfillResult | None:
+    """Re-read PayShack's last `PAYSHACK_REREAD_DAYS` UTC days, today included, as a
+    backfill (resumable, never moving the incremental watermark). The incremental sync
+    re-reads only its overlap; a pay-in settled later than that would otherwise keep its
+    old status, and the morning reconciliation would report a status difference that is
+    not there."""
+    days = runtime.settings.payshack_reread_days
+    if days == 0 or not endpoints_of(runtime).configured("payshack"):
+        return None
+    today = (now or datetime.now(UTC)).date()
+    backfill_id = await create_backfill(
+        runtime, "payshack", today - timedelta(days=days), today, "system:reread"
+    )
+    result = await run_backfill(runtime, backfill_id)
+    log.info(
+        "payshack re-read",
+        extra={"backfill_id": str(backfill_id), "status": result.status,
+               "updated": result.counts.updated},
+    )  # fmt: skip
+    return result
+
+
 def extra_jobs(
     runtime: Runtime,
 ) -> dict[str, tuple[object, Callable[[Runtime], Awaitable[object]]]]:
@@ -35,6 +59,15 @@ def extra_jobs(
     jobs: dict[str, tuple[object, Callable[[Runtime], Awaitable[object]]]] = {
         "payshack:clients": (IntervalTrigger(minutes=30), refresh_payshack_clients),
     }
+    if settings.payshack_reread_days:
+        jobs["payshack:reread"] = (
+            CronTrigger(
+                hour=settings.payshack_reread_schedule.hour,
+                minute=settings.payshack_reread_schedule.minute,
+                timezone=settings.recon_timezone,
+            ),
+            reread_payshack,
+        )
     jobs["recon:daily"] = (
         CronTrigger(
             hour=settings.recon_schedule.hour,

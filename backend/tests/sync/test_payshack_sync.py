@@ -9,8 +9,15 @@ from sqlalchemy import text
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sandbox.config import SandboxConfig, WorldConfig
 from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
+from psp_dashboard.sync.jobs import extra_jobs, reread_payshack
 from psp_dashboard.sync.service import sync_source
-from tests.sync.conftest import assert_matches_truth, endpoints_for, truth_bad_locators
+from tests.sync.conftest import (
+    assert_matches_truth,
+    db_totals,
+    endpoints_for,
+    truth_bad_locators,
+    truth_totals,
+)
 
 
 async def test_full_sync_equals_truth_then_rerun_changes_nothing(
@@ -59,3 +66,45 @@ async def test_new_payins_and_late_status_changes_inside_overlap_are_applied(
         finally:
             clean_db.settings = original
             clean_db.extras.pop("endpoints", None)
+
+
+async def test_the_daily_reread_applies_status_changes_older_than_the_overlap(
+    clean_db: Runtime,
+) -> None:
+    """The incremental sync re-reads only its overlap (1 h here): pendings of yesterday
+    settled later are missed by it and caught by the daily re-read of the last days."""
+    now = datetime.now(UTC)
+    world = WorldConfig(seed=23, start=now.date() - timedelta(days=1), days=2, per_day=400,
+                        end_at=now)  # fmt: skip
+    with sandbox_thread(SandboxConfig(world=world)) as recent:
+        clean_db.extras["endpoints"] = endpoints_for(recent)
+        original = clean_db.settings
+        clean_db.settings = original.model_copy(
+            update={"payshack_page_pause_ms": 0, "payshack_overlap_minutes": 60,
+                    "payshack_reread_days": 2}
+        )  # fmt: skip
+        try:
+            assert (await sync_source(clean_db, "payshack")).status == "success"
+            # The oldest pendings (yesterday's) settle: outside the 1 h overlap.
+            settled = len(recent.world.advance(settle=40).settled)
+            assert settled > 0
+            incremental = await sync_source(clean_db, "payshack")
+            assert incremental.status == "success", incremental.error
+            async with clean_db.engine.connect() as conn:
+                stale = await db_totals(conn, "payshack")
+            assert stale != truth_totals(recent, "payshack")  # what the limit looks like
+            result = await reread_payshack(clean_db, now=now)
+            assert result is not None and result.status == "success", result
+            # Some settled entries were Vima-side pendings: PayShack rows updated are fewer.
+            assert 0 < result.counts.updated <= settled
+            await assert_matches_truth(clean_db, recent, "payshack")
+        finally:
+            clean_db.settings = original
+            clean_db.extras.pop("endpoints", None)
+
+
+async def test_the_reread_is_off_with_zero_days(wired: Runtime) -> None:
+    wired.settings = wired.settings.model_copy(update={"payshack_reread_days": 0})
+    assert await reread_payshack(wired) is None
+    jobs = extra_jobs(wired)
+    assert "payshack:reread" not in jobs and "recon:daily" in jobs

@@ -17,7 +17,8 @@ The date filter's time zone is undocumented (UTC or IST): requests are padded by
 on each side and rows are kept by their `createdAt`.
 
 Known limit: a pay-in whose status changes after it left the overlap window is not seen
-again by the incremental sync; a periodic `backfill_windows` re-read covers that.
+again by the incremental sync; the daily re-read
+(`sync/jobs.reread_payshack`, a backfill of the last days) covers that.
 """
 
 from __future__ import annotations
