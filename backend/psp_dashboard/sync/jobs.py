@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -52,28 +52,22 @@ async def reread_payshack(runtime: Runtime, now: datetime | None = None) -> Back
     return result
 
 
+def _daily_at(at: time, timezone: str) -> CronTrigger:
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=timezone)
+
+
 def extra_jobs(
     runtime: Runtime,
 ) -> dict[str, tuple[object, Callable[[Runtime], Awaitable[object]]]]:
     settings = runtime.settings
+    zone = settings.recon_timezone
     jobs: dict[str, tuple[object, Callable[[Runtime], Awaitable[object]]]] = {
         "payshack:clients": (IntervalTrigger(minutes=30), refresh_payshack_clients),
     }
     if settings.payshack_reread_days:
         jobs["payshack:reread"] = (
-            CronTrigger(
-                hour=settings.payshack_reread_schedule.hour,
-                minute=settings.payshack_reread_schedule.minute,
-                timezone=settings.recon_timezone,
-            ),
+            _daily_at(settings.payshack_reread_schedule, zone),
             reread_payshack,
         )
-    jobs["recon:daily"] = (
-        CronTrigger(
-            hour=settings.recon_schedule.hour,
-            minute=settings.recon_schedule.minute,
-            timezone=settings.recon_timezone,
-        ),
-        run_scheduled,
-    )
+    jobs["recon:daily"] = (_daily_at(settings.recon_schedule, zone), run_scheduled)
     return jobs

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import text
 
@@ -41,31 +44,38 @@ async def test_full_sync_equals_truth_then_rerun_changes_nothing(
     assert (again.counts.inserted, again.counts.updated) == (0, 0)
 
 
+@contextmanager
+def recent_world(
+    runtime: Runtime, seed: int, per_day: int, **settings: Any
+) -> Iterator[SandboxHandle]:
+    """A sandbox of yesterday and today up to now (incremental windows are wall-clock
+    based), wired into `runtime` with these settings for the duration."""
+    now = datetime.now(UTC)
+    world = WorldConfig(seed=seed, start=now.date() - timedelta(days=1), days=2,
+                        per_day=per_day, end_at=now)  # fmt: skip
+    with sandbox_thread(SandboxConfig(world=world)) as handle:
+        runtime.extras["endpoints"] = endpoints_for(handle)
+        original = runtime.settings
+        runtime.settings = original.model_copy(update={"payshack_page_pause_ms": 0, **settings})
+        try:
+            yield handle
+        finally:
+            runtime.settings = original
+            runtime.extras.pop("endpoints", None)
+
+
 async def test_new_payins_and_late_status_changes_inside_overlap_are_applied(
     clean_db: Runtime,
 ) -> None:
-    # Incremental windows are wall-clock based, so this world ends now; the overlap
-    # (3 days) covers the whole world, so every settled pending lies inside it.
-    now = datetime.now(UTC)
-    world = WorldConfig(seed=11, start=now.date() - timedelta(days=1), days=2, per_day=600,
-                        end_at=now)  # fmt: skip
-    with sandbox_thread(SandboxConfig(world=world)) as recent:
-        clean_db.extras["endpoints"] = endpoints_for(recent)
-        original = clean_db.settings
-        clean_db.settings = original.model_copy(
-            update={"payshack_page_pause_ms": 0, "payshack_overlap_minutes": 3 * 24 * 60}
-        )
-        try:
-            await sync_source(clean_db, "payshack")
-            recent.world.advance(new=30, settle=60)
-            result = await sync_source(clean_db, "payshack")
-            assert result.status == "success", result.error
-            assert result.counts.inserted > 0
-            assert result.counts.updated > 0
-            await assert_matches_truth(clean_db, recent, "payshack")
-        finally:
-            clean_db.settings = original
-            clean_db.extras.pop("endpoints", None)
+    # The overlap (3 days) covers the whole world, so every settled pending lies inside it.
+    with recent_world(clean_db, 11, 600, payshack_overlap_minutes=3 * 24 * 60) as recent:
+        await sync_source(clean_db, "payshack")
+        recent.world.advance(new=30, settle=60)
+        result = await sync_source(clean_db, "payshack")
+        assert result.status == "success", result.error
+        assert result.counts.inserted > 0
+        assert result.counts.updated > 0
+        await assert_matches_truth(clean_db, recent, "payshack")
 
 
 async def test_the_daily_reread_applies_status_changes_older_than_the_overlap(
@@ -73,34 +83,23 @@ async def test_the_daily_reread_applies_status_changes_older_than_the_overlap(
 ) -> None:
     """The incremental sync re-reads only its overlap (1 h here): pendings of yesterday
     settled later are missed by it and caught by the daily re-read of the last days."""
-    now = datetime.now(UTC)
-    world = WorldConfig(seed=23, start=now.date() - timedelta(days=1), days=2, per_day=400,
-                        end_at=now)  # fmt: skip
-    with sandbox_thread(SandboxConfig(world=world)) as recent:
-        clean_db.extras["endpoints"] = endpoints_for(recent)
-        original = clean_db.settings
-        clean_db.settings = original.model_copy(
-            update={"payshack_page_pause_ms": 0, "payshack_overlap_minutes": 60,
-                    "payshack_reread_days": 2}
-        )  # fmt: skip
-        try:
-            assert (await sync_source(clean_db, "payshack")).status == "success"
-            # The oldest pendings (yesterday's) settle: outside the 1 h overlap.
-            settled = len(recent.world.advance(settle=40).settled)
-            assert settled > 0
-            incremental = await sync_source(clean_db, "payshack")
-            assert incremental.status == "success", incremental.error
-            async with clean_db.engine.connect() as conn:
-                stale = await db_totals(conn, "payshack")
-            assert stale != truth_totals(recent, "payshack")  # what the limit looks like
-            result = await reread_payshack(clean_db, now=now)
-            assert result is not None and result.status == "success", result
-            # Some settled entries were Vima-side pendings: PayShack rows updated are fewer.
-            assert 0 < result.counts.updated <= settled
-            await assert_matches_truth(clean_db, recent, "payshack")
-        finally:
-            clean_db.settings = original
-            clean_db.extras.pop("endpoints", None)
+    with recent_world(
+        clean_db, 23, 400, payshack_overlap_minutes=60, payshack_reread_days=2
+    ) as recent:
+        assert (await sync_source(clean_db, "payshack")).status == "success"
+        # The oldest pendings (yesterday's) settle: outside the 1 h overlap.
+        settled = len(recent.world.advance(settle=40).settled)
+        assert settled > 0
+        incremental = await sync_source(clean_db, "payshack")
+        assert incremental.status == "success", incremental.error
+        async with clean_db.engine.connect() as conn:
+            stale = await db_totals(conn, "payshack")
+        assert stale != truth_totals(recent, "payshack")  # what the limit looks like
+        result = await reread_payshack(clean_db)
+        assert result is not None and result.status == "success", result
+        # Some settled entries were Vima-side pendings: PayShack rows updated are fewer.
+        assert 0 < result.counts.updated <= settled
+        await assert_matches_truth(clean_db, recent, "payshack")
 
 
 async def test_the_reread_is_off_with_zero_days(wired: Runtime) -> None:
