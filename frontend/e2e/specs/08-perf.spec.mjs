@@ -15,6 +15,9 @@ import { SCREENSHOT_DIR, assert, config, daysAgo } from '../harness.mjs';
  * writes them to e2e-screenshots/perf.json.
  */
 const RUNS = Number(process.env.E2E_PERF_RUNS || 5);
+// A guard against a broken page (KPIs that never settle, a request waterfall), loose
+// enough for a loaded CI machine; the 1 s target itself is measured, not asserted.
+const MAX_MS = Number(process.env.E2E_PERF_MAX_MS || 5000);
 const KPIS = ['kpi-volume', 'kpi-count', 'kpi-success', 'kpi-conversion', 'kpi-avg-ticket', 'kpi-failed', 'kpi-pending'];
 
 async function measure(page, url) {
@@ -59,6 +62,7 @@ export const specs = [
           `cold ${cold} ms, warm median ${result.warm_median_ms} ms`,
       );
       assert(Number.isFinite(cold), 'measured');
+      assert(cold < MAX_MS && result.warm_median_ms < MAX_MS, `KPIs took over ${MAX_MS} ms: ${JSON.stringify(result)}`);
     },
   },
 ];
