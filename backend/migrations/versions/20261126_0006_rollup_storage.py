@@ -5,7 +5,7 @@ Every sync batch moves the counts of a few rollup rows, and through the trigger 
 rewritten all day. With full pages each new row version lands on another page and
 needs a new entry in every index; measured on the 10M-row bench database after its
 load (254k rollup changes, autovacuum off), the daily table's index held 99k entries
-for 1.1k live rows and the 30-day overview read took 36 ms instead of 3 ms.
+for 1.1k live rows and the 30-day overview read took 36 ms instead of 1.3 ms.
 
 - `fillfactor`: pages are filled to 50 % (daily, ~3k rows a quarter) and 80 %
   (30-minute rollup, written mostly for the current bucket), so an update finds room on
