@@ -92,15 +92,14 @@ FROM transactions GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 
 
 def index_migration() -> ModuleType:
-    for folder in ("migrations/versions",):
-        path = BACKEND / folder / INDEX_MIGRATION
-        if path.exists():
-            spec = importlib.util.spec_from_file_location("api_indexes", path)
-            assert spec and spec.loader
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-    raise SystemExit(f"{INDEX_MIGRATION} not found")
+    path = BACKEND / "migrations" / "versions" / INDEX_MIGRATION
+    if not path.exists():
+        raise SystemExit(f"{INDEX_MIGRATION} not found")
+    spec = importlib.util.spec_from_file_location("api_indexes", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def log(message: str) -> None:

@@ -76,9 +76,9 @@ class Settings(BaseSettings):
     payshack_sync_interval_minutes: PositiveInt = 10
     payshack_sync_start: date | None = None
     payshack_overlap_minutes: NonNegativeInt = 120
-    # A daily re-read of PayShack's last days (a backfill of those UTC days) at this time
-    # of RECON_TIMEZONE, before the reconciliation: catches status changes made after a
-    # pay-in left the overlap window. 0 days turns it off.
+    # A daily re-read (a backfill) of PayShack's UTC day and this many days before it, at
+    # this time of RECON_TIMEZONE, before the reconciliation: catches status changes made
+    # after a pay-in left the overlap window. 0 days turns it off.
     payshack_reread_days: Annotated[int, Field(ge=0, le=31)] = 2
     payshack_reread_schedule: time = time(1, 30)
     payshack_page_pause_ms: NonNegativeInt = 300

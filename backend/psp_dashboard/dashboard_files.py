@@ -48,24 +48,19 @@ class DashboardFiles(StaticFiles):
             "Cache-Control": IMMUTABLE if relative.startswith(HASHED_PREFIX) else REVALIDATE,
             "Vary": "Accept-Encoding",
         }
-        gzipped = path.with_name(path.name + ".gz")
+        # The type is the asset's own, also when the bytes sent are its gzip copy.
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        gzipped = path.with_name(path.name + ".gz")
         if _accepts_gzip(request_headers) and gzipped.is_file():
-            response: Response = FileResponse(
-                gzipped,
-                status_code=status_code,
-                media_type=media_type,
-                headers={**headers, "Content-Encoding": "gzip"},
-                stat_result=gzipped.stat(),
-            )
-        else:
-            response = FileResponse(
-                path,
-                status_code=status_code,
-                media_type=media_type,
-                headers=headers,
-                stat_result=stat_result,
-            )
+            path, stat_result = gzipped, gzipped.stat()
+            headers["Content-Encoding"] = "gzip"
+        response = FileResponse(
+            path,
+            status_code=status_code,
+            media_type=media_type,
+            headers=headers,
+            stat_result=stat_result,
+        )
         if self.is_not_modified(response.headers, request_headers):
             return NotModifiedResponse(response.headers)
         return response

@@ -31,11 +31,11 @@ async def refresh_payshack_clients(runtime: Runtime) -> None:
 
 
 async def reread_payshack(runtime: Runtime, now: datetime | None = None) -> BackfillResult | None:
-    """Re-read PayShack's last `PAYSHACK_REREAD_DAYS` UTC days, today included, as a
-    backfill (resumable, never moving the incremental watermark). The incremental sync
-    re-reads only its overlap; a pay-in settled later than that would otherwise keep its
-    old status, and the morning reconciliation would report a status difference that is
-    not there."""
+    """Re-read PayShack's UTC day of `now` and the `PAYSHACK_REREAD_DAYS` days before it
+    (an IST day and its grace window span three UTC days) as a backfill: resumable, and
+    the incremental watermark is not moved. The incremental sync re-reads only its
+    overlap; a pay-in settled later than that would otherwise keep its old status, and
+    the morning reconciliation would report a status difference that is not there."""
     days = runtime.settings.payshack_reread_days
     if days == 0 or not endpoints_of(runtime).configured("payshack"):
         return None
