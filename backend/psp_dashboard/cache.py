@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,25 @@ def recon_summary_key(day: str) -> str:
     return f"recon:summary:{day}"
 
 
+# Connections of one process. A burst past it waits for a free one (at most
+# REDIS_POOL_WAIT_SECONDS) instead of failing: redis-py's default pool raised "Too many
+# connections" beyond 100 concurrent commands, and sign-in, which fails closed without
+# Redis, answered 503 to a burst of 200 attempts. Each open event stream holds one.
+REDIS_MAX_CONNECTIONS = 256
+REDIS_POOL_WAIT_SECONDS = 5.0
+
+
 def make_redis(url: str) -> Redis:
-    return Redis.from_url(
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=REDIS_POOL_WAIT_SECONDS,
         socket_connect_timeout=1.0,
         socket_timeout=2.0,
         health_check_interval=30,
         decode_responses=False,
     )
+    return Redis.from_pool(pool)
 
 
 class Cache:

@@ -6,6 +6,7 @@ Secrets are `SecretStr` so that printing a Settings object never shows them.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from datetime import date, time
@@ -76,10 +77,19 @@ class Settings(BaseSettings):
     payshack_sync_interval_minutes: PositiveInt = 10
     payshack_sync_start: date | None = None
     payshack_overlap_minutes: NonNegativeInt = 120
-    # A daily re-read (a backfill) of PayShack's UTC day and this many days before it, at
-    # this time of RECON_TIMEZONE, before the reconciliation: catches status changes made
-    # after a pay-in left the overlap window. 0 days turns it off.
+    # Late status changes (payshack/late.py): a change within this many days of a pay-in's
+    # creation (counted back from the newest createdAt delivered, the provider's time) is
+    # applied by the next incremental run. 0 turns the sweep off. Each run reads at most
+    # this many pages for it; an unfinished sweep continues in the next run.
+    payshack_late_change_days: Annotated[int, Field(ge=0, le=31)] = 3
+    payshack_late_change_max_pages: PositiveInt = 1000
+    # The daily re-read, at this time of RECON_TIMEZONE before the reconciliation, in the
+    # provider's time: the UTC day of the newest createdAt delivered and this many days
+    # before it read whole, and refunds up to REFUND_DAYS back (through the status
+    # filter; read whole without one). 0 days turns the whole-day part off, 0 refund
+    # days the refund part; both 0: no re-read.
     payshack_reread_days: Annotated[int, Field(ge=0, le=31)] = 2
+    payshack_reread_refund_days: Annotated[int, Field(ge=0, le=180)] = 30
     payshack_reread_schedule: time = time(1, 30)
     payshack_page_pause_ms: NonNegativeInt = 300
     payshack_client_projects: Annotated[dict[str, str], NoDecode] = Field(
@@ -89,6 +99,9 @@ class Settings(BaseSettings):
     payshack_diagnostics_dir: Path = Path("var/diagnostics")
 
     # Sync machinery.
+    # A record dated further ahead of our clock than this does not move a watermark or
+    # "newest record at" (one mis-dated record must not hide every later one).
+    provider_clock_tolerance_minutes: PositiveInt = 60
     backfill_concurrency: PositiveInt = 4
     sync_batch_rows: PositiveInt = 2000
     sync_http_timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
@@ -116,13 +129,31 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     export_max_rows: PositiveInt = 1_000_000
     session_ttl_minutes: PositiveInt = 720
-    cookie_secure: bool = False
-    login_rate_window_seconds: PositiveInt = 900
-    login_max_failures_per_account: PositiveInt = 5
-    login_max_failures_per_ip: PositiveInt = 20
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     frontend_dir: Path | None = None
+
+    # --- security (docs/auth.md)
+    # Demo users (admin@, analyst@, viewer@demo.local). Unset: only with the embedded
+    # database and no configured provider; true / false forces it either way.
+    demo: bool | None = None
+    # The session cookie's Secure flag; `auto`: when the request arrived over HTTPS.
+    cookie_secure: Literal["auto"] | bool = "auto"
+    # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; from anyone else these headers are ignored.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: PositiveInt = 1_048_576
+    token_max_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    # Requests a minute per user on the expensive read endpoints, API tokens only.
+    token_rate_per_minute: PositiveInt = 120
+    # /api/v1/docs and /api/v1/openapi.json without signing in.
+    docs_public: bool = False
+    # Failed sign-ins per window: per (account, address) pair, per address, and the
+    # looser per-account ceiling past which each failure doubles the account's delay.
+    login_rate_window_seconds: PositiveInt = 900
+    login_max_failures_per_account_and_ip: PositiveInt = 5
+    login_max_failures_per_ip: PositiveInt = 20
+    login_max_failures_per_account: PositiveInt = 20
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -164,6 +195,35 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("demo", mode="before")
+    @classmethod
+    def _auto_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("", "auto"):
+            return None
+        return value
+
+    @field_validator("cookie_secure", mode="before")
+    @classmethod
+    def _lower_auto(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower()
+        if text not in ("auto", "true", "false", "1", "0", "yes", "no", "on", "off"):
+            raise ValueError("expected auto, true or false")
+        return text
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not an IP address or network") from exc
+        return value
 
     @field_validator("payshack_client_projects", mode="before")
     @classmethod

@@ -20,6 +20,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         pool_size=pool_size,
         max_overflow=10,
         pool_pre_ping=True,
+        # Bound values (token hashes, notes, e-mails) stay out of error messages and so
+        # out of every logged traceback.
+        hide_parameters=True,
         connect_args={
             "server_settings": {
                 "application_name": "psp-dashboard",

@@ -8,12 +8,19 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from psp_dashboard import __version__
+from psp_dashboard.api.body_guard import RequestBodyGuard
+from psp_dashboard.api.docs import install_docs
 from psp_dashboard.api.errors import install_error_handlers
+from psp_dashboard.api.fallback import DashboardOrApiNotFound
 from psp_dashboard.api.middleware import RejectNulMiddleware, RequestIdMiddleware
 from psp_dashboard.api.openapi import install_openapi
+from psp_dashboard.api.security_headers import SecurityHeadersMiddleware
+from psp_dashboard.api.unhandled import UnhandledErrorMiddleware
+from psp_dashboard.auth.throttle import limit_token_calls
 from psp_dashboard.config import Settings, get_settings
 from psp_dashboard.dashboard_files import DashboardFiles
 from psp_dashboard.health.endpoints import router as health_router
@@ -37,6 +44,21 @@ ROUTER_MODULES = (
     "psp_dashboard.audit.endpoints",
     "psp_dashboard.users.endpoints",
 )
+
+
+# Routers whose calls cost real database work: API tokens are rate-limited there.
+EXPENSIVE_ROUTER_MODULES = frozenset(
+    {
+        "psp_dashboard.transactions.endpoints",
+        "psp_dashboard.metrics.endpoints",
+        "psp_dashboard.reconciliation.endpoints",
+        "psp_dashboard.export.endpoints",
+        "psp_dashboard.audit.endpoints",
+    }
+)
+_THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "An API token made more than TOKEN_RATE_PER_MINUTE calls a minute"}
+}
 
 
 def api_routers() -> Sequence[APIRouter]:
@@ -76,20 +98,44 @@ def create_app(
     app = FastAPI(
         title="PSP Dashboard API",
         version=__version__,
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # Served by `install_docs`, behind sign-in unless DOCS_PUBLIC=true.
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
     if runtime is not None:
         app.state.runtime = runtime
+    # Innermost first: each add_middleware wraps what is there.
+    app.add_middleware(RequestBodyGuard)
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    proxies = (settings or (runtime.settings if runtime else get_settings())).trusted_proxies
+    if proxies:
+        # Client address and scheme from X-Forwarded-* only when a listed proxy sent them.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     install_error_handlers(app)
-    for router in api_routers():
-        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(health_router, prefix=API_PREFIX)
+    for name in ROUTER_MODULES:
+        router = importlib.import_module(name).router
+        if name in EXPENSIVE_ROUTER_MODULES:
+            app.include_router(
+                router,
+                prefix=API_PREFIX,
+                dependencies=[Depends(limit_token_calls)],
+                responses=_THROTTLED,
+            )
+        else:
+            app.include_router(router, prefix=API_PREFIX)
     install_openapi(app)
+    install_docs(app, API_PREFIX)
     static = frontend_dir or (settings.frontend_dir if settings else None)
-    if static is not None and static.is_dir():
-        app.mount("/", DashboardFiles(directory=static, html=True), name="frontend")
+    dashboard = (
+        DashboardFiles(directory=static, html=True)
+        if static is not None and static.is_dir()
+        else None
+    )
+    app.router.default = DashboardOrApiNotFound(API_PREFIX, dashboard)
     return app

@@ -55,7 +55,15 @@ async def serve(
         frontend = settings.frontend_dir or DEFAULT_FRONTEND_DIR
         app = create_app(settings, runtime=runtime, frontend_dir=frontend)
         config = uvicorn.Config(
-            app, host=host, port=port, log_config=None, lifespan="on", access_log=False
+            app,
+            host=host,
+            port=port,
+            log_config=None,
+            lifespan="on",
+            access_log=False,
+            # X-Forwarded-* are honoured by the app, from TRUSTED_PROXIES only; uvicorn's
+            # own default would trust them from 127.0.0.1.
+            proxy_headers=False,
         )
         server = uvicorn.Server(config)
         # uvicorn re-raises SIGTERM/SIGINT once it has shut down, so this function never

@@ -12,16 +12,25 @@ from psp_dashboard.runtime import Runtime
 
 async def start_background(runtime: Runtime, stack: AsyncExitStack, *, demo: bool) -> list[str]:
     """Start what the process needs beside the API; return lines for the start-up banner."""
-    from psp_dashboard.auth.bootstrap import demo_banner, ensure_admin, ensure_demo_users
+    from psp_dashboard.auth import bootstrap
 
     lines: list[str] = []
-    admin = await ensure_admin(runtime)
+    admin = await bootstrap.ensure_admin(runtime)
     if admin is not None:
         lines.append(f"Admin user created: {admin} (password from ADMIN_PASSWORD)")
+    # Decided on the settings, not the command: `psp run` against a real database is
+    # not a demo, and a real database must not keep demo users from an earlier one.
+    demo_users = bootstrap.demo_mode(runtime.settings)
+    if not demo_users:
+        for email in await bootstrap.retire_demo_users(runtime):
+            lines.append(f"Demo user disabled (not a demo installation): {email}")
     if demo:
         from psp_dashboard.demo import start_demo_sources, start_scheduler
 
         lines += await start_demo_sources(runtime, stack)
         await start_scheduler(runtime, stack)
-        lines += demo_banner(await ensure_demo_users(runtime))
+        if demo_users:
+            logins = await bootstrap.ensure_demo_users(runtime)
+            path = bootstrap.hand_out_demo_logins(logins, runtime.settings.data_dir)
+            lines += bootstrap.demo_banner(logins, path)
     return lines

@@ -252,7 +252,13 @@ function discrepancies(date) {
 }
 const reconRuns = [];
 
-// Sync fixtures
+// Sync fixtures. PayShack's last run is `incomplete`: it read 301 of the 6,098 pay-ins the
+// provider stated for its window, so the watermark stayed and the card warns.
+const PS_INCOMPLETE =
+  'INCOMPLETE: ' +
+  new Date(NOW - 62 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z') +
+  '..: the provider states 6,098 rows, the walk accounted for 301 (ended: empty-page, 2 attempts). ' +
+  'The watermark was kept; the next run reads it again.';
 const syncState = {
   vima: {
     source: 'vima',
@@ -263,29 +269,65 @@ const syncState = {
     next_sync_at: new Date(NOW + 180_000).toISOString(),
     error_message: null,
     last_cursor: '1067251098160838656',
+    newest_record_at: new Date(NOW - 200_000).toISOString(),
+    last_run: { status: 'success', rows_expected: null, rows_read: null },
   },
   payshack: {
     source: 'payshack',
-    status: 'failed',
+    status: 'incomplete',
     last_sync_at: new Date(NOW - 300_000).toISOString(),
     last_successful_sync: new Date(NOW - 47 * 60_000).toISOString(),
     records_synced: 8210,
     next_sync_at: new Date(NOW + 60_000).toISOString(),
-    error_message: 'UPSTREAM_ERROR: PayShack login returned 502 (attempt 3/3)',
+    error_message: PS_INCOMPLETE,
     last_cursor: '2026-01-15T10:00:00Z',
+    newest_record_at: new Date(NOW - 52 * 60_000).toISOString(),
+    last_run: { status: 'incomplete', rows_expected: 6098, rows_read: 301 },
   },
 };
+const windowOf = (start, unit, expected, read, rows, ending, complete) => ({
+  window: `${new Date(start - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z')}..`,
+  unit,
+  expected,
+  read,
+  rows_read: rows,
+  ending,
+  attempts: complete ? 1 : 2,
+  complete,
+});
 const syncRuns = Array.from({ length: 23 }, (_, i) => {
   const source = i % 3 === 0 ? 'payshack' : 'vima';
-  const failed = source === 'payshack' && i < 4;
+  const failed = source === 'payshack' && i === 3;
+  // i = 0: the incomplete run the card talks about; i = 6: a walk whose listing stated no total.
+  const incomplete = source === 'payshack' && (i === 0 || i === 6);
   const start = NOW - (i + 1) * 5 * 60_000;
+  const kind = i === 7 ? 'backfill' : i === 12 ? 'reread' : 'incremental';
+  let rows = { rows_expected: null, rows_read: null, completeness: [] };
+  if (source === 'payshack' && !failed) {
+    if (i === 0)
+      rows = {
+        rows_expected: 6098,
+        rows_read: 301,
+        completeness: [windowOf(start, 'rows', 6098, 301, 301, 'empty-page', false)],
+      };
+    else if (i === 6)
+      rows = {
+        rows_expected: null,
+        rows_read: 1250,
+        completeness: [windowOf(start, 'rows', null, 1250, 1250, 'last-page', false)],
+      };
+    else {
+      const n = 6000 + i * 7;
+      rows = { rows_expected: n, rows_read: n, completeness: [windowOf(start, 'rows', n, n, n, 'last-page', true)] };
+    }
+  }
   return {
     id: `sr-${i}`,
     source,
-    kind: i === 7 ? 'backfill' : 'scheduled',
+    kind,
     started_at: new Date(start).toISOString(),
     finished_at: new Date(start + 4200 + i * 100).toISOString(),
-    status: failed ? 'failed' : 'success',
+    status: failed ? 'failed' : incomplete ? 'incomplete' : 'success',
     fetched: failed ? 0 : 120 + i,
     inserted: failed ? 0 : 40 + i,
     updated: failed ? 0 : 12,
@@ -293,7 +335,14 @@ const syncRuns = Array.from({ length: 23 }, (_, i) => {
     quarantined: i === 2 ? 3 : 0,
     pages: failed ? 0 : 3,
     duration_ms: 4200 + i * 100,
-    error: failed ? 'UPSTREAM_ERROR: PayShack login returned 502' : null,
+    error: failed
+      ? 'UPSTREAM_ERROR: PayShack login returned 502'
+      : i === 0
+        ? PS_INCOMPLETE
+        : i === 6
+          ? `INCOMPLETE: ${windowOf(NOW - 7 * 5 * 60_000).window}: the provider states no total, so the 1,250 rows read cannot be shown to be all. The watermark was kept; the next run reads it again.`
+          : null,
+    ...rows,
   };
 });
 const quarantine = Array.from({ length: 4 }, (_, i) => ({
@@ -568,7 +617,7 @@ async function api(req, res, url) {
   if (p === '/sync/runs')
     return paged(
       res,
-      syncRuns.filter((r) => !q.get('source') || r.source === q.get('source')),
+      syncRuns.filter((r) => (!q.get('source') || r.source === q.get('source')) && (!q.get('kind') || r.kind === q.get('kind'))),
       q,
     );
   if (p === '/sync/quarantine')
@@ -589,6 +638,11 @@ async function api(req, res, url) {
           last_sync_at: new Date().toISOString(),
           last_successful_sync: new Date().toISOString(),
           error_message: null,
+          newest_record_at: new Date(Date.now() - 30_000).toISOString(),
+          last_run:
+            s === 'payshack'
+              ? { status: 'success', rows_expected: 6103, rows_read: 6103 }
+              : { status: 'success', rows_expected: null, rows_read: null },
         });
       broadcast('sync.finished', { source: body.source ?? 'all', status: 'success' });
     }, 2500);

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import logging
+import importlib
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from psp_dashboard.errors import AppError, RateLimited, error_body
-
-log = logging.getLogger(__name__)
 
 _EXPECTED_BY_TYPE = {
     "date_from_datetime_parsing": "YYYY-MM-DD",
@@ -28,6 +28,12 @@ _EXPECTED_BY_TYPE = {
     "decimal_parsing": "decimal number",
     "missing": "a value",
 }
+
+_MAX_ECHO = 100
+# FastAPI >= 0.16x keeps included routers lazily; this walks them (older: app.routes).
+iter_route_contexts: Any = getattr(
+    importlib.import_module("fastapi.routing"), "iter_route_contexts", None
+)
 
 _STATUS_CODES = {
     400: "VALIDATION_ERROR",
@@ -57,12 +63,34 @@ def validation_details(error: dict[str, Any]) -> dict[str, Any]:
     elif etype in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         details["expected"] = error.get("msg", "")
     if etype != "missing" and "input" in error and isinstance(error["input"], str | int | float):
-        details["received"] = error["input"]
+        received = error["input"]
+        # Enough to recognise the value; a 10 KB string is not echoed back whole.
+        if isinstance(received, str) and len(received) > _MAX_ECHO:
+            received = received[:_MAX_ECHO] + "…"
+        details["received"] = received
     return details
 
 
 def _validation_message(details: dict[str, Any], msg: str) -> str:
     return f"Invalid {details['field']}: {msg}"
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    index: list[tuple[re.Pattern[str], frozenset[str]]] | None = getattr(
+        app.state, "allowed_methods_index", None
+    )
+    if index is None:
+        contexts: list[Any] = list(
+            iter_route_contexts(app.routes) if iter_route_contexts else app.routes
+        )
+        index = [
+            (compile_path(route.path)[0], frozenset(route.methods))
+            for route in contexts
+            if getattr(route, "path", None) and getattr(route, "methods", None)
+        ]
+        app.state.allowed_methods_index = index
+    found = {method for pattern, methods in index if pattern.match(path) for method in methods}
+    return sorted(found)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -82,16 +110,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("VALIDATION_ERROR", message, details), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "INTERNAL_ERROR")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = "No such resource"
-        return JSONResponse(
-            error_body(code, message), status_code=exc.status_code, headers=exc.headers
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # The router names the methods of the first route it matched; a path served
+            # by several routes (GET and POST /tokens) allows all of theirs.
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
+        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
 
-    @app.exception_handler(Exception)
-    async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"error": type(exc).__name__})
-        return JSONResponse(error_body("INTERNAL_ERROR", "Internal server error"), status_code=500)
+    # Anything else: `unhandled.UnhandledErrorMiddleware` (logged once, 500 envelope).

@@ -7,6 +7,7 @@ records it in a transaction of its own.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import uuid
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.auth.principal import Principal, client_ip_var
@@ -76,6 +77,71 @@ async def record(
             request_id=request_id_var.get(),
         )
     )
+
+
+async def record_refused_sign_in(
+    conn: AsyncConnection,
+    *,
+    target: str | None,
+    reason: str,
+    window_seconds: int,
+    now: datetime | None = None,
+) -> None:
+    """One entry per refused target and window, counting its attempts.
+
+    Anyone can send refused sign-ins, so a row per attempt let anonymous callers grow
+    the table at will. Entries are per attempted e-mail, or per address when `target`
+    is None (an address over its limit, whatever e-mails it tries), and per window of
+    `window_seconds` aligned on the epoch; later attempts update that entry's counts.
+    """
+    now = now or datetime.now(UTC)
+    start = datetime.fromtimestamp(int(now.timestamp()) // window_seconds * window_seconds, UTC)
+    target = None if target is None else target[:_MAX_TEXT]
+    ip = client_ip_var.get()
+    # Serialises the find-or-insert of one entry (two first attempts would insert two).
+    lock = hashlib.sha256(f"audit-refusal:{target}:{ip}:{start.isoformat()}".encode())
+    await conn.execute(
+        select(func.pg_advisory_xact_lock(int.from_bytes(lock.digest()[:8], "big", signed=True)))
+    )
+    same_entry = [
+        audit_log.c.action == "auth.login",
+        audit_log.c.outcome == "failure",
+        audit_log.c.at >= start,
+        audit_log.c.params["window_start"].astext == _iso(start),
+        audit_log.c.target == target if target is not None else audit_log.c.target.is_(None),
+    ]
+    if target is None:
+        same_entry.append(audit_log.c.ip == ip if ip is not None else audit_log.c.ip.is_(None))
+    found = (
+        await conn.execute(
+            select(audit_log.c.id, audit_log.c.params)
+            .where(*same_entry)
+            .order_by(audit_log.c.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if found is None:
+        await record(
+            conn,
+            None,
+            "auth.login",
+            target=target,
+            params={
+                "reason": reason,
+                "attempts": 1,
+                "reasons": {reason: 1},
+                "window_start": _iso(start),
+                "window_seconds": window_seconds,
+                "last_at": _iso(now),
+            },
+            outcome="failure",
+        )
+        return
+    params = dict(found.params)
+    reasons = dict(params.get("reasons") or {})
+    reasons[reason] = int(reasons.get(reason, 0)) + 1
+    params.update(attempts=int(params.get("attempts", 0)) + 1, reasons=reasons, last_at=_iso(now))
+    await conn.execute(update(audit_log).where(audit_log.c.id == found.id).values(params=params))
 
 
 @dataclass(frozen=True, slots=True)

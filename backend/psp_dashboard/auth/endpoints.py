@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from psp_dashboard.api.deps import RuntimeDep
+from psp_dashboard.api.security_headers import cookie_is_secure
 from psp_dashboard.auth import service
 from psp_dashboard.auth.deps import AUTH_RESPONSES, Principal, ViewerDep
 from psp_dashboard.auth.schemas import LoginIn, MeOut, SignedOutOut
@@ -52,7 +53,7 @@ async def login(
         path="/",
         httponly=True,
         samesite="lax",
-        secure=runtime.settings.cookie_secure,
+        secure=cookie_is_secure(runtime.settings, request.scope),
     )
     response.headers["Cache-Control"] = "no-store"
     user = signed_in.user
@@ -76,7 +77,7 @@ async def logout(
         path="/",
         httponly=True,
         samesite="lax",
-        secure=runtime.settings.cookie_secure,
+        secure=cookie_is_secure(runtime.settings, request.scope),
     )
     return {"data": {"signed_out": True}}
 

@@ -11,9 +11,12 @@ Rules (a viewer sees the shape, never the value):
 - name `Asha Rao` → `A*** R***`
 - UPI VPA `9012345601@axl` → `90******01@axl`
 Inside nested data a value is masked by its key (anything naming an e-mail, phone,
-VPA, contact or payer name, and every string under a `payer` / `person` / `customer`
+VPA or contact; any key ending in `name` but a known non-person one such as
+`clientName`; every string under a `payer` / `person` / `customer` / `beneficiary` …
 object), and any string holding an e-mail address or a bare VPA is masked whatever its
-key. Unknown shapes are masked rather than passed through.
+key. Free text (a note, an error message, any string with spaces in it) has every
+e-mail, VPA and Indian mobile number inside it masked (`mask_text`). Unknown shapes are
+masked rather than passed through.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ from psp_dashboard.auth.principal import Principal
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 # A UPI handle: local part @ a provider word without dots (`okaxis`, `axl`, `ybl`).
 _VPA = re.compile(r"^[A-Za-z0-9._\-]+@[A-Za-z][A-Za-z0-9]*$")
+# Inside free text: an e-mail, else a VPA (a handle not followed by a domain's dot), else
+# an Indian mobile number (optionally +91 / 91- / 0 first) standing on its own, not a
+# stretch of a longer number or id.
+_IN_TEXT = re.compile(
+    r"(?P<email>[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
+    r"|(?P<vpa>[A-Za-z0-9._\-]+@[A-Za-z][A-Za-z0-9]*)(?![A-Za-z0-9.\-]*\.[A-Za-z0-9])"
+    r"|(?<![\w+.])(?P<phone>(?:\+91[\s-]?|91[\s-]|0)?[6-9]\d{4}[\s-]?\d{5})(?!\w|\.\d)"
+)
 
 # Top-level transaction fields and how each is masked.
 _TRANSACTION_FIELDS = {
@@ -53,14 +64,58 @@ _NAME_KEYS = (
     "username",
 )
 # Every string below an object under one of these keys is payer data, ids aside.
-_PERSON_CONTAINERS = ("payer", "person", "customer", "billing", "holder")
+_PERSON_CONTAINERS = (
+    "payer",
+    "person",
+    "customer",
+    "billing",
+    "holder",
+    "beneficiary",
+    "payee",
+    "remitter",
+    "sender",
+    "receiver",
+)
+# Keys ending in `name` that name no person; any other `…name` key is masked as a name.
+_NOT_PERSON_NAMES = frozenset(
+    {
+        "name",  # bare: a project's, a client's, a file's … (inside a person: see _walk)
+        "clientname",
+        "merchantname",
+        "projectname",
+        "bankname",
+        "productname",
+        "providername",
+        "gatewayname",
+        "methodname",
+        "paymentmethodname",
+        "statusname",
+        "companyname",
+        "businessname",
+        "brandname",
+        "appname",
+        "filename",
+        "hostname",
+        "servername",
+        "eventname",
+        "currencyname",
+        "countryname",
+        "cityname",
+        "statename",
+        "channelname",
+        "typename",
+        "sourcename",
+        "fieldname",
+        "keyname",
+    }
+)
 _ID_KEYS = ("id", "accountid", "customerid")
 
 
 def mask_email(value: str) -> str:
     local, _, domain = value.rpartition("@")
     if not local:
-        return mask_text(value)
+        return mask_unknown(value)
     return f"{local[0]}***@{domain}"
 
 
@@ -83,13 +138,33 @@ def mask_vpa(value: str) -> str:
     return f"{masked}@{handle}"
 
 
-def mask_text(value: str) -> str:
+def mask_unknown(value: str) -> str:
     """Unknown shape: keep the first character only."""
     return f"{value[0]}***" if value else value
 
 
+def _mask_in_text(match: re.Match[str]) -> str:
+    if match.group("email"):
+        return mask_email(match.group("email"))
+    if match.group("vpa"):
+        return mask_vpa(match.group("vpa"))
+    return mask_phone(match.group("phone"))
+
+
+def mask_text(value: str) -> str:
+    """Free text (a note, an error message): every e-mail, VPA and mobile number in it."""
+    return _IN_TEXT.sub(_mask_in_text, value)
+
+
+def mask_text_for(value: str | None, principal: Principal) -> str | None:
+    return value if value is None or not principal.masks_payer_data else mask_text(value)
+
+
 def _mask_free_text(value: str) -> str:
-    """A string under an innocent key: e-mails inside it, or a whole VPA, are masked."""
+    """A string under an innocent key: a sentence is free text; a single token (an id, a
+    code) keeps its value unless it holds an e-mail or is a whole VPA."""
+    if any(ch.isspace() for ch in value):
+        return mask_text(value)
     if _VPA.match(value):
         return mask_vpa(value)
     return _EMAIL.sub(lambda m: mask_email(m.group(0)), value)
@@ -97,11 +172,11 @@ def _mask_free_text(value: str) -> str:
 
 def _mask_by_kind(kind: str, value: str) -> str:
     if kind == "email":
-        return mask_email(value) if "@" in value else mask_text(value)
+        return mask_email(value) if "@" in value else mask_unknown(value)
     if kind == "phone":
         return mask_phone(value)
     if kind == "vpa":
-        return mask_vpa(value) if "@" in value else mask_text(value)
+        return mask_vpa(value) if "@" in value else mask_unknown(value)
     if kind == "name":
         return mask_name(value)
     if kind == "ip":
@@ -138,6 +213,9 @@ def _kind_of(key: str) -> str | None:
     if any(k in normalized for k in _CONTACT_KEYS):
         return "contact"
     if normalized in _NAME_KEYS:
+        return "name"
+    # A name under a key not seen before (`beneficiary.accountName`): a person's.
+    if normalized.endswith("name") and normalized not in _NOT_PERSON_NAMES:
         return "name"
     return None
 

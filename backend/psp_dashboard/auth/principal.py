@@ -19,6 +19,10 @@ ROLE_RANK: dict[str, int] = {"viewer": 0, "analyst": 1, "admin": 2}
 client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 
+def lower_role(first: Role, second: Role) -> Role:
+    return first if ROLE_RANK[first] <= ROLE_RANK[second] else second
+
+
 def as_role(value: str) -> Role:
     if value not in ROLE_RANK:
         raise ValueError(f"unknown role {value!r} (expected one of {', '.join(ROLES)})")
@@ -31,6 +35,8 @@ class Principal:
     email: str
     role: Role
     via: Literal["session", "token", "system"] = "session"
+    # An API token of scope `read`: GET and HEAD only, whatever the role allows.
+    read_only: bool = False
 
     @property
     def masks_payer_data(self) -> bool:

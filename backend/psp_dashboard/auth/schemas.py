@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from psp_dashboard.auth.principal import Role
+from psp_dashboard.auth.tokens import Scope
 
 
 class LoginIn(BaseModel):
@@ -46,10 +47,31 @@ class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    expires_at: datetime | None = None
+    expires_at: datetime | None = Field(
+        default=None,
+        description="When it stops working: in the future, at most TOKEN_MAX_DAYS (default "
+        "90) days away; omitted, the longest allowed",
+    )
     user_id: uuid.UUID | None = Field(
         default=None, description="Owner; only an admin may name someone else"
     )
+    scope: Scope = Field(
+        default="viewer",
+        description="`read`: the owner's role, GET only; or a role no higher than the "
+        "owner's (nor than the caller's), which the token acts with",
+    )
+
+    @field_validator("expires_at")
+    @classmethod
+    def _representable_in_utc(cls, value: datetime | None) -> datetime | None:
+        # 9999-12-31T23:59:59-14:00 parses, but is past the last instant Python (and
+        # PostgreSQL) can hold once converted to UTC.
+        if value is None or value.tzinfo is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("date-time out of range") from None
 
 
 class Token(BaseModel):
@@ -59,10 +81,11 @@ class Token(BaseModel):
     user_id: uuid.UUID
     user_email: str
     created_at: str
-    expires_at: str | None
+    expires_at: str
     last_used_at: str | None
     revoked_at: str | None
     status: Literal["active", "expired", "revoked"]
+    scope: Scope
 
 
 class CreatedToken(Token):

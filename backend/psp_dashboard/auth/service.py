@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from psp_dashboard.audit.service import record
+from psp_dashboard.audit.service import record, record_refused_sign_in
 from psp_dashboard.auth import tokens
 from psp_dashboard.auth.passwords import hash_password_async, needs_rehash, verify_password_async
 from psp_dashboard.auth.principal import Principal, client_ip_var
-from psp_dashboard.auth.ratelimit import LoginRateLimiter, login_limits
+from psp_dashboard.auth.ratelimit import LoginLimits, LoginRateLimiter, login_limits
 from psp_dashboard.auth.sessions import (
     CSRF_HEADER,
     SESSION_COOKIE,
@@ -25,7 +25,7 @@ from psp_dashboard.auth.sessions import (
     SessionStore,
     csrf_matches,
 )
-from psp_dashboard.errors import Forbidden, RateLimited, Unauthenticated
+from psp_dashboard.errors import Forbidden, Unauthenticated
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.users import repository as users_repo
 from psp_dashboard.users.repository import UserRow, normalize_email
@@ -41,8 +41,8 @@ def session_store(runtime: Runtime) -> SessionStore:
 
 
 def client_address(request: Request) -> str | None:
-    # The socket peer. Behind a reverse proxy, run uvicorn with --proxy-headers and
-    # --forwarded-allow-ips so that this is the real client, not the proxy.
+    # The socket peer; behind a proxy listed in TRUSTED_PROXIES, the client it names in
+    # X-Forwarded-For (main.py applies it; anyone else's header is ignored).
     return request.client.host if request.client else None
 
 
@@ -53,36 +53,43 @@ class SignedIn:
     user: UserRow
 
 
-async def _refuse(runtime: Runtime, email: str, reason: str) -> None:
-    """Record a refused sign-in in its own transaction (the request's will not commit)."""
+async def _refuse(
+    runtime: Runtime, email: str, reason: str, limits: LoginLimits, *, by_address: bool = False
+) -> None:
+    """Count a refused sign-in in the audit trail, in its own transaction (the request's
+    will not commit): one entry per e-mail (or address) and window."""
     log.info("sign-in refused", extra={"reason": reason})
     async with runtime.engine.begin() as conn:
-        await record(
-            conn, None, "auth.login", target=email, params={"reason": reason}, outcome="failure"
+        await record_refused_sign_in(
+            conn,
+            target=None if by_address else email,
+            reason=reason,
+            window_seconds=limits.window_seconds,
         )
 
 
 async def login(runtime: Runtime, email: str, password: str, ip: str | None) -> SignedIn:
     email = normalize_email(email)
     client_ip_var.set(ip)
-    limiter = LoginRateLimiter(runtime.cache, login_limits(runtime))
-    try:
-        # Also the fail-closed gate: without Redis this raises 503 before anything else.
-        await limiter.check(email, ip)
-    except RateLimited:
-        await _refuse(runtime, email, "rate_limited")
-        raise
+    limits = login_limits(runtime)
+    limiter = LoginRateLimiter(runtime.cache, limits)
+    # Counted before the password is checked (and the fail-closed gate: without Redis
+    # this raises 503 before anything else), so parallel guesses cannot overtake it.
+    refusal = await limiter.reserve(email, ip)
+    if refusal is not None:
+        await _refuse(runtime, email, "rate_limited", limits, by_address=refusal.scope == "ip")
+        raise refusal.error()
     async with runtime.engine.connect() as conn:
         user = await users_repo.get_by_email(conn, email)
     valid = await verify_password_async(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
         await limiter.failed(email, ip)
         reason = "disabled" if user is not None and valid else "bad_credentials"
-        await _refuse(runtime, email, reason)
+        await _refuse(runtime, email, reason, limits)
         # One message for all three cases: the response must not tell which e-mails exist.
         raise Unauthenticated(_BAD_CREDENTIALS)
     session_id, session = await session_store(runtime).create(user.id)
-    await limiter.succeeded(email)
+    await limiter.succeeded(email, ip)
     principal = Principal(id=user.id, email=user.email, role=user.role, via="session")
     async with runtime.engine.begin() as conn:
         if needs_rehash(user.password_hash):
@@ -143,6 +150,8 @@ async def authenticate(request: Request) -> Principal:
     session_id = request.cookies.get(SESSION_COOKIE)
     if authorization:
         principal = await _from_token(runtime, authorization)
+        if principal.read_only and request.method not in SAFE_METHODS:
+            raise Forbidden("This API token is read-only", {"scope": "read"})
     elif session_id:
         principal = await _from_session(runtime, request, session_id)
     else:

@@ -1,8 +1,8 @@
 """POST /tokens, GET /tokens, DELETE /tokens/{id}: personal API tokens.
 
-Any signed-in user manages their own tokens (a token acts with its owner's role, so it
-grants nothing the owner lacks); an admin sees and revokes everyone's, and may issue one
-for another user.
+Any signed-in user manages their own tokens (a token acts within the scope chosen at
+creation, never above its owner's role); an admin sees and revokes everyone's, and may
+issue one for another user.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from psp_dashboard.api.deps import ConnDep
+from psp_dashboard.api.deps import ConnDep, SettingsDep
 from psp_dashboard.auth import tokens
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.auth.schemas import CreatedTokenOut, TokenIn, TokenListOut, TokenOut
@@ -29,10 +29,16 @@ router = APIRouter(prefix="/tokens", tags=["tokens"])
     responses={**AUTH_RESPONSES, 404: {"description": "No such user"}},
 )
 async def create_token(
-    body: TokenIn, principal: ViewerDep, conn: ConnDep, response: Response
+    body: TokenIn, principal: ViewerDep, conn: ConnDep, response: Response, settings: SettingsDep
 ) -> dict[str, Any]:
     token, described = await tokens.create_token(
-        conn, principal, name=body.name, expires_at=body.expires_at, user_id=body.user_id
+        conn,
+        principal,
+        name=body.name,
+        expires_at=body.expires_at,
+        user_id=body.user_id,
+        scope=body.scope,
+        max_days=settings.token_max_days,
     )
     response.headers["Cache-Control"] = "no-store"
     return {"data": {**described, "token": token}}

@@ -154,6 +154,7 @@ async def export_transactions(
     use_daily: bool = False,
 ) -> Export:
     """Count (exact, from the rollup when it can), refuse above `cap`, audit, then stream."""
+    filters = filters.for_principal(principal)
     async with engine.begin() as conn:
         rows = await repository.count(conn, filters, use_daily=use_daily)
         if rows > cap:

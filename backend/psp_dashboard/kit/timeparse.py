@@ -4,8 +4,8 @@ Three shapes arrive:
 - ISO-8601 from both APIs, with `Z`, an offset, or no zone at all (the providers
   document their API times as UTC, so a missing zone means UTC);
 - Vima's `card_*` entries, `YYYY-MM-DD HH:MM:SS.ffffff` without zone (UTC);
-- the PayShack dashboard's display formats, in IST: `15 Jan 2026, 09:16:46 PM` and
-  `15/01/2026 21:16:46`.
+- the PayShack dashboard's display formats, in IST unless its header names another
+  zone: `15 Jan 2026, 09:16:46 PM`, `15/01/2026 21:16:46`, `2026-01-15 21:16:46`.
 
 Month names are matched from a fixed English table rather than `strptime("%b")`,
 whose result depends on the process locale.
@@ -27,15 +27,23 @@ _MONTHS = {
         start=1,
     )
 }
-# `15 Jan 2026, 09:16:46 PM` (seconds optional, comma optional, any case of AM/PM).
-_IST_LONG = re.compile(
-    r"(?P<day>\d{1,2})\s+(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<year>\d{4}),?\s+"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp][Mm])"
+# `15 Jan 2026, 09:16:46 PM` (seconds optional, comma optional, AM/PM optional: without
+# it the hour is on the 24-hour clock).
+_LOCAL_LONG = re.compile(
+    r"(?P<day>\d{1,2})[\s-]+(?P<mon>[A-Za-z]{3,9})\.?[\s-]+(?P<year>\d{4}),?\s+"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?"
 )
-# `15/01/2026 21:16:46` (day first, as written in India; seconds optional).
-_IST_NUMERIC = re.compile(
-    r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}),?\s+"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+# `15/01/2026 21:16:46`, `15-01-2026 21:16`, `15.01.2026 09:16:46 PM` (day first, as
+# written in India).
+_LOCAL_NUMERIC = re.compile(
+    r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}),?\s+"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?"
+)
+# `2026-01-15 21:16:46`, `2026/01/15 21:16` (year first; no zone: the page's zone).
+_LOCAL_YEAR_FIRST = re.compile(
+    r"(?P<year>\d{4})[/-](?P<month>\d{1,2})[/-](?P<day>\d{1,2})[T\s,]+"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,6})?)?"
+    r"\s*(?P<ampm>[AaPp][Mm])?"
 )
 # `2026-01-15 15:46:20.195000`; `fromisoformat` would also take it, but naming the
 # shape keeps the Vima card format from silently widening to anything ISO-like.
@@ -79,36 +87,44 @@ def parse_ist_display(value: str) -> datetime:
 
     `01 Feb 2026, 02:00:00 AM` (IST) is `2026-01-31T20:30:00Z`.
     """
+    return parse_local_display(value, IST)
+
+
+def _hour(fields: re.Match[str], value: str) -> int:
+    hour = int(fields["hour"])
+    ampm = fields["ampm"]
+    if ampm is None:
+        return hour
+    if not 1 <= hour <= 12:
+        raise ValueError(f"12-hour clock hour out of range in {value!r}")
+    # 12 AM is midnight and 12 PM is noon: take the hour modulo 12, then add 12 for PM.
+    return hour % 12 + (12 if ampm.lower() == "pm" else 0)
+
+
+def parse_local_display(value: str, zone: ZoneInfo) -> datetime:
+    """A time as a dashboard shows it in `zone` (no zone in the text), converted to UTC:
+    `15 Jan 2026, 09:16:46 PM`, `15 Jan 2026 21:16:46`, `15/01/2026 21:16:46`,
+    `15-01-2026 21:16`, `2026-01-15 21:16:46`. Day-first when numeric, as in India."""
     if not isinstance(value, str):
         raise ValueError(f"timestamp must be text, got {type(value).__name__}")
     text = " ".join(value.split())
-    long_match = _IST_LONG.fullmatch(text)
-    if long_match:
-        month = _MONTHS.get(long_match["mon"][:3].lower())
+    if match := _LOCAL_LONG.fullmatch(text):
+        month = _MONTHS.get(match["mon"][:3].lower())
         if month is None:
             raise ValueError(f"unknown month in {value!r}")
-        hour = int(long_match["hour"])
-        if not 1 <= hour <= 12:
-            raise ValueError(f"12-hour clock hour out of range in {value!r}")
-        # 12 AM is midnight and 12 PM is noon: take the hour modulo 12, then add 12 for PM.
-        hour = hour % 12 + (12 if long_match["ampm"].lower() == "pm" else 0)
-        fields = long_match
+    elif match := _LOCAL_NUMERIC.fullmatch(text) or _LOCAL_YEAR_FIRST.fullmatch(text):
+        month = int(match["month"])
     else:
-        numeric_match = _IST_NUMERIC.fullmatch(text)
-        if numeric_match is None:
-            raise ValueError(f"not an IST display timestamp: {value!r}")
-        month = int(numeric_match["month"])
-        hour = int(numeric_match["hour"])
-        fields = numeric_match
+        raise ValueError(f"not a dashboard display timestamp: {value!r}")
     try:
         local = datetime(
-            int(fields["year"]),
+            int(match["year"]),
             month,
-            int(fields["day"]),
-            hour,
-            int(fields["minute"]),
-            int(fields["second"] or 0),
-            tzinfo=IST,
+            int(match["day"]),
+            _hour(match, value),
+            int(match["minute"]),
+            int(match["second"] or 0),
+            tzinfo=zone,
         )
     except ValueError as exc:  # 31/02/2026, 25:00 and the like
         raise ValueError(f"impossible date or time in {value!r}: {exc}") from None

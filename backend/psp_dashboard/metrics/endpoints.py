@@ -8,7 +8,6 @@ and the sync pipeline drops every `metrics:*` key when data changes.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -24,6 +23,7 @@ from psp_dashboard.cache import (
     Cache,
     metrics_key,
 )
+from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.kit.json import RawJSONResponse, dumps
 from psp_dashboard.metrics import daily, schemas, service
 from psp_dashboard.metrics.params import (
@@ -142,8 +142,8 @@ async def trends(
     cache: CacheDep,
     filters: MetricFiltersDep,
     tz: TimezoneDep,
-    from_date: Annotated[date, Query(description="First day (inclusive), YYYY-MM-DD")],
-    to_date: Annotated[date, Query(description="Last day (inclusive), YYYY-MM-DD")],
+    from_date: Annotated[IsoDate, Query(description="First day (inclusive), YYYY-MM-DD")],
+    to_date: Annotated[IsoDate, Query(description="Last day (inclusive), YYYY-MM-DD")],
     granularity: Annotated[Granularity, Query(description="Bucket size")] = "day",
     compare: Annotated[
         Compare | None, Query(description="Add the compared period's points (addition)")

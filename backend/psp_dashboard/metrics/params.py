@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query
 
+from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.metrics.periods import Compare, parse_timezone
 
 Source = Literal["vima", "payshack"]
 Granularity = Literal["hour", "day", "week"]
 
 FromDateQuery = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="First day (inclusive), YYYY-MM-DD, in `timezone`; default today"),
 ]
 ToDateQuery = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="Last day (inclusive), YYYY-MM-DD, in `timezone`; default today"),
 ]
 SourceQuery = Annotated[Source | None, Query(description="Only this provider")]

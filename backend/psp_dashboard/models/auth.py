@@ -1,4 +1,14 @@
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, String, Table, func, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from psp_dashboard.models.base import metadata
@@ -14,9 +24,12 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("expires_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
+    # `read` (the owner's role, safe methods only) or a role no higher than the owner's.
+    Column("scope", String(20), nullable=False),
+    CheckConstraint("scope IN ('read', 'viewer', 'analyst', 'admin')", name="scope"),
 )
 
 audit_log = Table(

@@ -33,6 +33,8 @@ sync_state = Table(
     Column("watermark", DateTime(timezone=True)),
     Column("checkpoint", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("next_sync_at", DateTime(timezone=True)),
+    # The newest created_at the source has delivered (capped at our clock + a tolerance).
+    Column("newest_record_at", DateTime(timezone=True)),
 )
 
 sync_runs = Table(
@@ -54,6 +56,10 @@ sync_runs = Table(
     Column("duration_ms", BigInteger),
     Column("error", Text),
     Column("params", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    # What the provider said the run's windows hold and what the run accounted for.
+    Column("rows_expected", BigInteger),
+    Column("rows_read", BigInteger),
+    Column("completeness", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
 )
 
 quarantine = Table(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -11,6 +10,7 @@ from starlette.responses import Response
 
 from psp_dashboard.api.deps import CacheDep, ConnDep, RuntimeDep
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AnalystDep, ViewerDep
+from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.kit.json import ExactJSONResponse, RawJSONResponse
 from psp_dashboard.reconciliation import export, schemas, service
 from psp_dashboard.reconciliation.results import ResultFilter
@@ -29,7 +29,14 @@ _RESOLVE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 reconciliation = APIRouter(prefix="/reconciliation", tags=["reconciliation"])
 
-Page = Annotated[int, Query(ge=1, description="1-based page number")]
+Page = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=service.MAX_OFFSET + 1,
+        description="1-based page number; (page - 1) × limit at most 100,000",
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")]
 
 
@@ -44,7 +51,7 @@ async def get_summary(
     principal: ViewerDep,
     conn: ConnDep,
     cache: CacheDep,
-    day: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
+    day: Annotated[IsoDate, Query(alias="date", description="YYYY-MM-DD")],
 ) -> Response:
     return RawJSONResponse(await service.summary_json(conn, cache, day))
 
@@ -59,8 +66,8 @@ async def get_summary(
 async def list_discrepancies(
     principal: ViewerDep,
     conn: ConnDep,
-    from_date: Annotated[date | None, Query(description="First day (inclusive)")] = None,
-    to_date: Annotated[date | None, Query(description="Last day (inclusive)")] = None,
+    from_date: Annotated[IsoDate | None, Query(description="First day (inclusive)")] = None,
+    to_date: Annotated[IsoDate | None, Query(description="Last day (inclusive)")] = None,
     type: Annotated[schemas.ApiType | None, Query(description="Kind of row")] = None,
     resolution: Annotated[schemas.Resolution | None, Query(description="State")] = None,
     provisional: Annotated[bool | None, Query(description="Provisional rows only")] = None,
@@ -71,7 +78,7 @@ async def list_discrepancies(
     limit: Limit = 50,
 ) -> Response:
     flt = ResultFilter(from_date, to_date, type, resolution, run_id, provisional)
-    return ExactJSONResponse(await service.list_discrepancies(conn, flt, page, limit))
+    return ExactJSONResponse(await service.list_discrepancies(conn, principal, flt, page, limit))
 
 
 @reconciliation.get(
@@ -86,7 +93,9 @@ async def get_discrepancy(
     conn: ConnDep,
     discrepancy_id: Annotated[uuid.UUID, Path(description="Discrepancy id")],
 ) -> Response:
-    return ExactJSONResponse({"data": await service.get_discrepancy(conn, discrepancy_id)})
+    return ExactJSONResponse(
+        {"data": await service.get_discrepancy(conn, principal, discrepancy_id)}
+    )
 
 
 @reconciliation.post(
@@ -141,11 +150,11 @@ async def start_run(
 async def list_runs(
     principal: ViewerDep,
     conn: ConnDep,
-    day: Annotated[date | None, Query(alias="date", description="Only runs of this day")] = None,
+    day: Annotated[IsoDate | None, Query(alias="date", description="Only runs of this day")] = None,
     page: Page = 1,
     limit: Limit = 50,
 ) -> Response:
-    return ExactJSONResponse(await service.list_runs(conn, day, page, limit))
+    return ExactJSONResponse(await service.list_runs(conn, principal, day, page, limit))
 
 
 @reconciliation.get(
@@ -160,7 +169,7 @@ async def get_run(
     conn: ConnDep,
     run_id: Annotated[uuid.UUID, Path(description="Run id")],
 ) -> Response:
-    return ExactJSONResponse({"data": await service.get_run(conn, run_id)})
+    return ExactJSONResponse({"data": await service.get_run(conn, principal, run_id)})
 
 
 @reconciliation.get(
@@ -179,7 +188,7 @@ async def list_changes(
     limit: Limit = 50,
 ) -> Response:
     """`cleared` lists the previous run's rows (they are not in this run)."""
-    return ExactJSONResponse(await service.list_changes(conn, run_id, kind, page, limit))
+    return ExactJSONResponse(await service.list_changes(conn, principal, run_id, kind, page, limit))
 
 
 router = APIRouter()

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -25,6 +25,7 @@ from psp_dashboard.api.deps import RuntimeDep
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AnalystDep
 from psp_dashboard.errors import NotFound, ValidationFailed
+from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.kit.tabular import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -208,7 +209,7 @@ async def _xlsx(runtime: Runtime, sql: str, args: Sequence[Any]) -> AsyncIterato
 async def export_reconciliation(
     principal: AnalystDep,
     runtime: RuntimeDep,
-    day: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
+    day: Annotated[IsoDate, Query(alias="date", description="YYYY-MM-DD")],
     format: Annotated[Format, Query(description="File format")] = "csv",  # contract name
     type: Annotated[
         ExportType | None,

@@ -37,6 +37,7 @@ from psp_dashboard.config import Settings
 from psp_dashboard.errors import Conflict, ValidationFailed
 from psp_dashboard.events import publish
 from psp_dashboard.kit.json import format_datetime
+from psp_dashboard.metrics.periods import check_date
 from psp_dashboard.reconciliation import engine, repository
 from psp_dashboard.reconciliation.engine import EngineParams, EngineResult
 from psp_dashboard.runtime import Runtime
@@ -159,6 +160,9 @@ async def run_day(
 ) -> RunOutcome:
     """Reconcile `day` now; Conflict if a run of the day is in progress."""
     settings = runtime.settings
+    # Before 2000 there is nothing to reconcile, and 0001-01-01 minus the grace window
+    # is no date at all (a run used to be recorded, failed with a TypeError).
+    check_date("date", day)
     if day > today_in(settings):
         raise ValidationFailed(
             f"{day.isoformat()} has not started yet in {settings.recon_timezone}",

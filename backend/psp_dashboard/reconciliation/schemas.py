@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.kit.json import JsonMoney, JsonPercent
 
 ApiType = Literal["amount", "status", "time", "duplicate", "missing_vima", "missing_payshack"]
@@ -18,7 +19,7 @@ ChangeKind = Literal["new", "cleared", "changed_type"]
 
 class RunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: dt.date = Field(description="The day to reconcile (YYYY-MM-DD, RECON_TIMEZONE)")
+    date: IsoDate = Field(description="The day to reconcile (YYYY-MM-DD, RECON_TIMEZONE)")
 
 
 class ResolveRequest(BaseModel):

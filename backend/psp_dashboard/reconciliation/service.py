@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.deps import Principal
+from psp_dashboard.auth.masking import mask_payload, mask_text_for
 from psp_dashboard.cache import TTL_RECON_SUMMARY, Cache, recon_summary_key
 from psp_dashboard.errors import Conflict, NotFound, ValidationFailed
 from psp_dashboard.kit.json import dumps, money, percent
@@ -40,12 +41,15 @@ def meta(page: int, limit: int, total: int) -> dict[str, int]:
     return {"page": page, "limit": limit, "total": total, "total_pages": -(-total // limit)}
 
 
-def shape_result(row: dict[str, Any]) -> dict[str, Any]:
-    """A result row as the API shows it: exact money, details with exact numbers."""
+def shape_result(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """A result row as the API shows it: exact money, details with exact numbers; for a
+    viewer, payer data in the details and the note masked (notes are free text, where
+    people paste what they see)."""
     for field in _MONEY_FIELDS:
         if row[field] is not None:
             row[field] = money(row[field])
-    row["details"] = results.parse_details(row["details"])
+    row["details"] = mask_payload(results.parse_details(row["details"]), principal)
+    row["note"] = mask_text_for(row["note"], principal)
     return row
 
 
@@ -57,14 +61,19 @@ def _pct(count: int, total: int) -> Decimal:
 
 
 async def summary_json(conn: AsyncConnection, cache: Cache, day: date) -> str:
-    """The day's summary as JSON text, cached (`recon:summary:{date}`, 1 h; dropped by a
-    run of the day and by a resolution of one of its rows)."""
+    """The day's summary as JSON text, cached when the day has a run
+    (`recon:summary:{date}`, 1 h; dropped by a run of the day and by a resolution of one
+    of its rows)."""
     key = recon_summary_key(day.isoformat())
     cached = await cache.get_json(key)
     if isinstance(cached, str):
         return cached
-    body = dumps({"data": await build_summary(conn, day)})
-    await cache.set_json(key, body, TTL_RECON_SUMMARY)
+    summary = await build_summary(conn, day)
+    body = dumps({"data": summary})
+    # Only days that have a run: any caller may name any day, and an empty summary is
+    # one indexed lookup, not worth a key per day someone made up.
+    if summary["run_id"] is not None:
+        await cache.set_json(key, body, TTL_RECON_SUMMARY)
     return body
 
 
@@ -142,7 +151,7 @@ async def money_at_risk(conn: AsyncConnection, run_id: uuid.UUID) -> dict[str, A
 
 
 async def list_discrepancies(
-    conn: AsyncConnection, flt: ResultFilter, page: int, limit: int
+    conn: AsyncConnection, principal: Principal, flt: ResultFilter, page: int, limit: int
 ) -> dict[str, Any]:
     if flt.from_date and flt.to_date and flt.from_date > flt.to_date:
         raise ValidationFailed(
@@ -151,17 +160,19 @@ async def list_discrepancies(
              "received": flt.to_date.isoformat()},
         )  # fmt: skip
     rows, total = await results.list_results(conn, flt, limit, paging(page, limit))
-    return {"data": [shape_result(r) for r in rows], "meta": meta(page, limit, total)}
+    return {"data": [shape_result(r, principal) for r in rows], "meta": meta(page, limit, total)}
 
 
-async def get_discrepancy(conn: AsyncConnection, result_id: uuid.UUID) -> dict[str, Any]:
+async def get_discrepancy(
+    conn: AsyncConnection, principal: Principal, result_id: uuid.UUID
+) -> dict[str, Any]:
     row = await results.get_result(conn, result_id)
     if row is None:
         raise NotFound("Discrepancy not found", {"id": str(result_id)})
-    return shape_result(row)
+    return shape_result(row, principal)
 
 
-def shape_run(run: dict[str, Any]) -> dict[str, Any]:
+def shape_run(run: dict[str, Any], principal: Principal) -> dict[str, Any]:
     s = run.pop("summary") or {}
     run["date"] = run.pop("recon_date")
     run["total_transactions"] = run.pop("total")
@@ -169,34 +180,35 @@ def shape_run(run: dict[str, Any]) -> dict[str, Any]:
         run[field] = s.get(field)
     run["by_type"] = s.get("by_type")
     run["changes"] = s.get("changes")
+    run["error"] = mask_text_for(run.get("error"), principal)
     return run
 
 
 async def list_runs(
-    conn: AsyncConnection, day: date | None, page: int, limit: int
+    conn: AsyncConnection, principal: Principal, day: date | None, page: int, limit: int
 ) -> dict[str, Any]:
     rows, total = await repository.list_runs(conn, day, limit, paging(page, limit))
-    return {"data": [shape_run(r) for r in rows], "meta": meta(page, limit, total)}
+    return {"data": [shape_run(r, principal) for r in rows], "meta": meta(page, limit, total)}
 
 
-async def get_run(conn: AsyncConnection, run_id: uuid.UUID) -> dict[str, Any]:
+async def get_run(conn: AsyncConnection, principal: Principal, run_id: uuid.UUID) -> dict[str, Any]:
     run = await repository.get_run(conn, run_id)
     if run is None:
         raise NotFound("Reconciliation run not found", {"id": str(run_id)})
-    return shape_run(run)
+    return shape_run(run, principal)
 
 
 async def list_changes(
-    conn: AsyncConnection, run_id: uuid.UUID, kind: str, page: int, limit: int
+    conn: AsyncConnection, principal: Principal, run_id: uuid.UUID, kind: str, page: int, limit: int
 ) -> dict[str, Any]:
-    run = await get_run(conn, run_id)
+    run = await get_run(conn, principal, run_id)
     previous = run["previous_run_id"]
     if previous is None:
         return {"data": [], "meta": meta(page, limit, 0)}
     rows, total = await results.list_changes(
         conn, run_id, previous, kind, limit, paging(page, limit)
     )
-    return {"data": [shape_result(r) for r in rows], "meta": meta(page, limit, total)}
+    return {"data": [shape_result(r, principal) for r in rows], "meta": meta(page, limit, total)}
 
 
 # ---------------------------------------------------------------- resolutions
@@ -243,4 +255,4 @@ async def resolve(
     # After the commit, so no reader can cache the day's summary from before it.
     await runtime.cache.delete(recon_summary_key(row["recon_date"].isoformat()))
     assert updated is not None
-    return shape_result(updated)
+    return shape_result(updated, principal)

@@ -15,6 +15,12 @@ from psp_dashboard.sandbox.config import (
     SandboxConfig,
     WorldConfig,
 )
+from psp_dashboard.sandbox.dashboard_variants import (
+    NAMED_VARIANTS,
+    DashboardVariant,
+    random_variant,
+    resolve_variant,
+)
 from psp_dashboard.sandbox.facts import HandmadePayment, PayShackSpec, VimaSpec
 from psp_dashboard.sandbox.faults import FaultConfig
 from psp_dashboard.sandbox.server import RunningSandboxes, serve_sandboxes
@@ -23,7 +29,9 @@ from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
 from psp_dashboard.sandbox.world import World
 
 __all__ = [
+    "NAMED_VARIANTS",
     "Credentials",
+    "DashboardVariant",
     "DiscrepancyRates",
     "FaultConfig",
     "HandmadePayment",
@@ -38,6 +46,8 @@ __all__ = [
     "VimaSpec",
     "World",
     "WorldConfig",
+    "random_variant",
+    "resolve_variant",
     "sandbox_thread",
     "serve_sandboxes",
 ]

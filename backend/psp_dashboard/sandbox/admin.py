@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from psp_dashboard.sandbox.config import ReconParams
+from psp_dashboard.sandbox.dashboard_variants import (
+    resolve_variant,
+    variant_from_dict,
+    variant_name,
+)
 from psp_dashboard.sandbox.http_common import json_response
 from psp_dashboard.sandbox.recon_rules import summarize
 from psp_dashboard.sandbox.truth import bad_records, daily_totals, expected_reconciliation
@@ -54,6 +59,16 @@ def recon_params(sb: Sandbox, query: dict[str, str]) -> ReconParams:
     )
 
 
+def dashboard_json(sb: Sandbox) -> dict[str, Any]:
+    return {
+        "header_renames": sb.payin_header_renames,
+        "column_order": sb.payin_column_order,
+        "variant": sb.variant.as_dict(),
+        "variant_name": variant_name(sb.variant),  # None unless it equals a named one
+        "variant_summary": sb.variant.describe(),
+    }
+
+
 def admin_router(sb: Sandbox) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     world = sb.world
@@ -75,6 +90,7 @@ def admin_router(sb: Sandbox) -> APIRouter:
                 "world": {"seed": wc.seed, "start": wc.start.isoformat(), "days": wc.days,
                           "per_day": wc.per_day, "entries": len(world),
                           "clock": world.clock.isoformat()},
+                "dashboard": dashboard_json(sb),
                 "living": {"enabled": sb.living.settings.enabled,
                            "rate_per_second": sb.living.settings.rate_per_second},
             }
@@ -82,15 +98,29 @@ def admin_router(sb: Sandbox) -> APIRouter:
 
     @router.post("/advance")
     async def advance(request: Request) -> Response:
+        """{"new": N, "settle": K, "minutes": M, "settle_aged": S, "refund_aged": R,
+        "min_age_minutes": A, "max_age_minutes": B}: N new payments (spread over M
+        minutes of the world's clock when given, else about one a second), the K oldest
+        pendings settled, then at the new clock S pendings and R successful pay-ins aged
+        between A and B minutes settled late / refunded."""
         try:
             body = await _body(request)
             new, settle = int(body.get("new", 0)), int(body.get("settle", 0))
-            result = world.advance(new=new, settle=settle)
-        except ValueError as exc:
+            minutes = float(body.get("minutes", 0))
+            at = world.clock + timedelta(minutes=minutes) if minutes > 0 else None
+            result = world.advance(new=new, settle=settle, at=at)
+            late_settled, refunded = world.change_aged(
+                settle=int(body.get("settle_aged", 0)),
+                refund=int(body.get("refund_aged", 0)),
+                min_age=timedelta(minutes=float(body.get("min_age_minutes", 0))),
+                max_age=timedelta(minutes=float(body.get("max_age_minutes", 5_256_000))),
+            )
+        except (ValueError, TypeError, OverflowError) as exc:
             return _error(str(exc))
         return json_response(
             {"created": len(result.created), "settled": len(result.settled),
-             "clock": result.clock.isoformat(), "entries": len(world)}
+             "settled_aged": len(late_settled), "refunded_aged": len(refunded),
+             "clock": world.clock.isoformat(), "entries": len(world)}
         )  # fmt: skip
 
     @router.get("/truth/daily")
@@ -178,9 +208,16 @@ def admin_router(sb: Sandbox) -> APIRouter:
 
     @router.put("/dashboard")
     async def dashboard(request: Request) -> Response:
-        """Re-skin the Pay-In table: {"header_renames": {...}, "column_order": [...]}."""
+        """Re-skin the Pay-In page: {"variant": name | "random" | {feature: value},
+        "seed": N, "header_renames": {...}, "column_order": [...]} (all optional)."""
         try:
             body = await _body(request)
+            if "variant" in body:
+                chosen, seed = body["variant"], int(body.get("seed", 0))
+                if isinstance(chosen, dict):
+                    sb.variant = variant_from_dict(chosen)
+                else:
+                    sb.variant = resolve_variant(str(chosen), seed)
             if "header_renames" in body:
                 renames = body["header_renames"] or {}
                 sb.payin_header_renames = {str(k): str(v) for k, v in dict(renames).items()}
@@ -189,9 +226,7 @@ def admin_router(sb: Sandbox) -> APIRouter:
                 sb.payin_column_order = None if order is None else [str(x) for x in order]
         except (ValueError, TypeError) as exc:
             return _error(str(exc))
-        return json_response(
-            {"header_renames": sb.payin_header_renames, "column_order": sb.payin_column_order}
-        )
+        return json_response(dashboard_json(sb))
 
     @router.put("/living")
     async def living(request: Request) -> Response:

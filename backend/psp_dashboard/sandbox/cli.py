@@ -16,6 +16,7 @@ from psp_dashboard.sandbox.config import (
     SandboxConfig,
     WorldConfig,
 )
+from psp_dashboard.sandbox.dashboard_variants import NAMED_VARIANTS
 from psp_dashboard.sandbox.faults import FaultConfig
 from psp_dashboard.sandbox.server import RunningSandboxes, serve_sandboxes
 from psp_dashboard.sandbox.state import Sandbox
@@ -49,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--encrypted", action="store_true", help="AES-GCM payloads (browser only)")
     ps.add_argument("--payin-path", default="/payin")
     ps.add_argument("--token-ttl", type=int, default=1800, help="access token seconds")
+    ps.add_argument(
+        "--dashboard-variant",
+        default="classic",
+        choices=[*NAMED_VARIANTS, "random"],
+        help="layout of the dashboard's Pay-In page (random: drawn from --dashboard-seed)",
+    )
+    ps.add_argument("--dashboard-seed", type=int, default=0, help="seed of a random layout")
     f = p.add_argument_group("faults (both sandboxes)")
     f.add_argument("--fault-429", type=float, default=0.0, help="share of 429 answers")
     f.add_argument("--fault-5xx", type=float, default=0.0, help="share of 500/502 answers")
@@ -92,7 +100,11 @@ def config_from_args(args: argparse.Namespace, now: datetime | None = None) -> S
         world=world,
         credentials=Credentials(),
         payshack=PayShackSettings(
-            payin_path=args.payin_path, encrypted=args.encrypted, token_ttl_seconds=args.token_ttl
+            payin_path=args.payin_path,
+            encrypted=args.encrypted,
+            token_ttl_seconds=args.token_ttl,
+            variant=args.dashboard_variant,
+            variant_seed=args.dashboard_seed,
         ),
         living=LivingSettings(
             enabled=args.living, rate_per_second=args.rate, settle_per_second=args.settle_rate
@@ -120,6 +132,7 @@ def banner(running: RunningSandboxes) -> str:
             f"    PAYSHACK_PAYIN_PATH={sb.payin_path}",
             f"    PAYSHACK_EMAIL={c.payshack_email}",
             f"    PAYSHACK_PASSWORD={c.payshack_pass}",
+            f"    (Pay-In page layout: {sb.variant.describe()})",
             f"  Admin: {running.vima_origin}/_sandbox/info (same endpoints on both ports)",
             "Ctrl-C stops.",
         ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from psp_dashboard.sandbox.dashboard_variants import DashboardVariant
 from psp_dashboard.sandbox.faults import FaultConfig
 
 
@@ -98,6 +99,10 @@ class PayShackSettings:
     token_ttl_seconds: int = 1800
     refresh_ttl_seconds: int = 7 * 24 * 3600
     session_ttl_seconds: int = 1800
+    # Layout of the dashboard's Pay-In page: a name from NAMED_VARIANTS, "random" (drawn
+    # from variant_seed) or a DashboardVariant; see dashboard_variants.py.
+    variant: str | DashboardVariant = "classic"
+    variant_seed: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,12 @@ class FaultConfig:
     truncate_next: int = 0  # the next N successful JSON bodies are cut in half
     # PayShack: an access token / dashboard session stops working after K requests.
     expire_after_requests: int = 0
+    # PayShack listings: the last K pages of any listing come back empty (the stated
+    # totals still count them), as a provider that drops the tail of a long walk.
+    drop_last_pages: int = 0
+    # PayShack listings: N new payments arrive before each data request is answered,
+    # so the listing grows while a walk is under way.
+    grow_per_request: int = 0
     seed: int = 0
 
     def updated(self, changes: dict[str, Any]) -> FaultConfig:

@@ -54,11 +54,12 @@ def envelope_error(status: int, message: str) -> dict[str, Any]:
     }
 
 
-def ist_day_start_ms(day: date) -> int:
-    return ms_of(datetime.combine(day, time(0), UTC) - IST)
+def ist_day_start_ms(day: date, offset: timedelta = IST) -> int:
+    """Start of a calendar day at UTC+offset (IST unless a dashboard filters in UTC)."""
+    return ms_of(datetime.combine(day, time(0), UTC) - offset)
 
 
-def parse_payin_query(params: Mapping[str, str]) -> PayShackQuery:
+def parse_payin_query(params: Mapping[str, str], day_offset: timedelta = IST) -> PayShackQuery:
     page = parse_int(params.get("page"), "page", 1)
     limit = parse_int(params.get("limit"), "limit", 10)
     if page < 1:
@@ -70,12 +71,24 @@ def parse_payin_query(params: Mapping[str, str]) -> PayShackQuery:
     return PayShackQuery(
         page=page,
         limit=limit,
-        from_ms=None if start is None else ist_day_start_ms(start),
-        to_ms=None if end is None else ist_day_start_ms(end + timedelta(days=1)),
+        from_ms=None if start is None else ist_day_start_ms(start, day_offset),
+        to_ms=None if end is None else ist_day_start_ms(end + timedelta(days=1), day_offset),
         status=params.get("status") or None,
         order_id=params.get("orderId") or None,
         txn_id=params.get("transactionId") or None,
     )
+
+
+def listing_page(sb: Sandbox, query: PayShackQuery) -> dict[str, Any]:
+    """One page of the Pay-In listing (API and dashboard alike), after the listing faults:
+    `grow_per_request` new payments first; the last `drop_last_pages` pages empty."""
+    faults = sb.world.faults.payshack.config
+    if faults.grow_per_request > 0:
+        sb.world.advance(new=faults.grow_per_request)
+    page = select_payshack(sb.world, query)
+    if faults.drop_last_pages > 0 and page.page > page.total_pages - faults.drop_last_pages:
+        page = PayShackPage([], page.total, page.page, page.limit)
+    return page_data(sb, page)
 
 
 def page_data(sb: Sandbox, page: PayShackPage) -> dict[str, Any]:
@@ -148,7 +161,7 @@ def api_router(sb: Sandbox) -> APIRouter:
             query = parse_payin_query(request.query_params)
         except BadRequest as exc:
             return json_response(envelope_error(400, str(exc)), 400)
-        data = page_data(sb, select_payshack(sb.world, query))
+        data = listing_page(sb, query)
         return body_response(ok(sb, grant, "Transactions fetched successfully", data), truncate)
 
     @router.get(CLIENTS_PATH)

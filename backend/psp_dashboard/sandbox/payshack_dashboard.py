@@ -4,12 +4,19 @@ with the main navigation, and the Pay-In page whose table the page's own script 
 The page's data call (`/dashboard-api/payin`) takes the same parameters and answers the
 same envelope as the API, authenticated by the session cookie. In encrypted mode its
 `data` is AES-GCM with the session's key, which only the logged-in page receives.
+
+The Pay-In page's layout follows `Sandbox.variant` (dashboard_variants.py): the server
+sends the table's shell (dashboard_markup.py) and passes the variant and its columns to
+the page's script, which builds the controls and the rows from them.
+The variant is read per request, so an admin change re-skins the next page load.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 from urllib.parse import parse_qs, quote
@@ -18,28 +25,17 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from psp_dashboard.sandbox.crypto import encrypt_json, key_b64
+from psp_dashboard.sandbox.dashboard_columns import shown_columns
+from psp_dashboard.sandbox.dashboard_markup import table_shell
 from psp_dashboard.sandbox.http_common import BadRequest, body_response, injected_fault
 from psp_dashboard.sandbox.http_common import json_response as json_reply
-from psp_dashboard.sandbox.payshack_api import envelope_error, page_data, parse_payin_query
+from psp_dashboard.sandbox.payshack_api import IST, envelope_error, listing_page, parse_payin_query
 from psp_dashboard.sandbox.payshack_auth import SESSION_COOKIE
-from psp_dashboard.sandbox.payshack_query import select_payshack
 from psp_dashboard.sandbox.render_common import rupees
 from psp_dashboard.sandbox.state import Sandbox
 
 DATA_PATH = "/dashboard-api/payin"
-# (record field, header) of the Pay-In table, in the default order.
-PAYIN_COLUMNS = (
-    ("txnId", "Transaction ID"),
-    ("orderId", "Order ID"),
-    ("payerName", "Payer"),
-    ("amount", "Amount"),
-    ("paidAmount", "Paid Amount"),
-    ("txnStatus", "Status"),
-    ("clientName", "Client"),
-    ("utr", "UTR"),
-    ("createdAt", "Created At"),
-    ("modifiedAt", "Modified At"),
-)
+FILTER_OFFSETS = {"IST": IST, "UTC": timedelta(0)}
 STATIC_TYPES = {".js": "text/javascript", ".css": "text/css"}
 
 
@@ -57,18 +53,6 @@ def _fill(template: str, **values: str) -> str:
     for name, value in values.items():
         template = template.replace("{{" + name + "}}", value)
     return template
-
-
-def payin_columns(sb: Sandbox) -> list[tuple[str, str]]:
-    """The table's columns after the re-skin knobs: `payin_column_order` lists default
-    headers in display order (others hidden); `payin_header_renames` relabels them."""
-    by_label = {label: key for key, label in PAYIN_COLUMNS}
-    order = sb.payin_column_order or [label for _, label in PAYIN_COLUMNS]
-    return [
-        (by_label[label], sb.payin_header_renames.get(label, label))
-        for label in order
-        if label in by_label
-    ]
 
 
 def _safe_next(target: str | None, default: str) -> str:
@@ -153,30 +137,38 @@ def dashboard_router(sb: Sandbox) -> APIRouter:
         grant = sb.auth.check_session(session_id(request))
         if grant is None:
             return to_login(request)
-        columns = payin_columns(sb)
+        variant = sb.variant
+        columns = shown_columns(variant, sb.payin_column_order, sb.payin_header_renames)
         config = {
             "dataUrl": DATA_PATH,
             "key": key_b64(grant.aes_key),
             "loginUrl": f"/login?next={quote(sb.payin_path)}",
-            "columns": [{"key": key, "label": label} for key, label in columns],
+            "columns": [
+                {"key": c.key, "kind": c.kind, "label": c.label, "sort": c.sort} for c in columns
+            ],
+            "variant": variant.as_dict(),
         }
         blob = json.dumps(config).replace("</", "<\\/")
-        headers = "".join(f'<th scope="col">{html.escape(label)}</th>' for _, label in columns)
-        return page("Pay-In", _fill(_template("payin.html"), config=blob, headers=headers))
+        shell = table_shell(variant, columns)
+        content = _fill(_template("payin.html"), skin=variant.table, table=shell, config=blob)
+        return page("Pay-In", content)
 
     @router.get(DATA_PATH)
     async def payin_data(request: Request) -> Response:
         grant = sb.auth.check_session(session_id(request))
         if grant is None:
             return json_reply(envelope_error(401, "Session expired"), 401)
+        variant = sb.variant
         try:
-            query = parse_payin_query(request.query_params)
+            query = parse_payin_query(request.query_params, FILTER_OFFSETS[variant.filter_zone])
         except BadRequest as exc:
             return json_reply(envelope_error(400, str(exc)), 400)
+        if variant.delay_ms:  # the provider's own latency, not a fault
+            await asyncio.sleep(variant.delay_ms / 1000)
         fault, truncate = await injected_fault(sb.world.faults.payshack, envelope_error)
         if fault is not None:
             return fault
-        data = page_data(sb, select_payshack(sb.world, query))
+        data = listing_page(sb, query)
         sealed = encrypt_json(grant.aes_key, data) if sb.encrypted else data
         payload = {"success": True, "statusCode": 200, "message": "OK", "data": sealed}
         return body_response(payload, truncate)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from psp_dashboard.sandbox.clients import Directory
-from psp_dashboard.sandbox.config import LivingSettings, SandboxConfig
+from psp_dashboard.sandbox.config import LivingSettings, PayShackSettings, SandboxConfig
+from psp_dashboard.sandbox.dashboard_variants import DashboardVariant, resolve_variant
 from psp_dashboard.sandbox.payshack_auth import PayShackAuth
 from psp_dashboard.sandbox.world import World
 
@@ -25,6 +26,12 @@ class LivingState:
         self.settings = replace(self.settings, **changes)  # type: ignore[arg-type]
 
 
+def dashboard_variant(settings: PayShackSettings) -> DashboardVariant:
+    if isinstance(settings.variant, DashboardVariant):
+        return settings.variant
+    return resolve_variant(settings.variant, settings.variant_seed)
+
+
 class Sandbox:
     def __init__(self, config: SandboxConfig | None = None, *, world: World | None = None):
         self.config = config or SandboxConfig()
@@ -35,10 +42,13 @@ class Sandbox:
         self.directory = Directory(self.world.seed)
         self.auth = PayShackAuth(self.config.payshack, self.world.faults.payshack)
         self.encrypted = self.config.payshack.encrypted
-        # Pay-In table header text shown → text to show instead ("" removes the text):
+        # Canonical Pay-In header (e.g. "UTR") → text to show instead ("" removes the text):
         # a re-skinned dashboard, for the scraper's "missing column" error.
         self.payin_header_renames: dict[str, str] = {}
-        # Display order of the default header texts (others hidden); None = default.
+        # Display order of canonical header texts, any column (others hidden); None = the
+        # variant's columns. Renames and order apply on top of `variant` (dashboard_columns).
         self.payin_column_order: list[str] | None = None
         self.payin_path = "/" + self.config.payshack.payin_path.strip("/")
+        # Layout of the Pay-In page (read per request: changing it re-skins the next load).
+        self.variant: DashboardVariant = dashboard_variant(self.config.payshack)
         self.living = LivingState(self.config.living)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, time, timedelta
 from itertools import compress
 from zoneinfo import ZoneInfo
 
-from psp_dashboard.sandbox import world_advance, world_facts
+from psp_dashboard.sandbox import world_advance, world_changes, world_facts
 from psp_dashboard.sandbox.config import WorldConfig
 from psp_dashboard.sandbox.facts import HandmadePayment, PayInFacts, VimaFacts
 from psp_dashboard.sandbox.faults import Faults
@@ -78,6 +78,7 @@ class World:
         self.upd_slot: dict[int, int] = {}  # entries whose last update came after creation
         self.vima_settled: dict[int, int] = {}  # entry -> ms of the settlement
         self.payshack_settled: dict[int, int] = {}
+        self.payshack_modified: dict[int, int] = {}  # entry -> ms of a later change (refund)
         self.pending: deque[int] = deque()
         self._generate()
         self.clock_ms = self._initial_clock()
@@ -161,7 +162,13 @@ class World:
         if self.n_gen == 0:
             return self.timeline.start_ms
         last = self.n_gen - 1
-        return max(self.entry_time_ms(last) + PS_DELAY_MS + 120_000, self.timeline.end_ms)
+        clock = max(self.entry_time_ms(last) + PS_DELAY_MS + 120_000, self.timeline.end_ms)
+        if self.config.end_at is None and self.ps_order:
+            # A provider never lists a pay-in from its own future: a world of full days
+            # starts its clock after the latest one (cross-midnight pay-ins of the last
+            # day fall up to ~3 h after it). A world cut at "now" keeps "now".
+            clock = max(clock, self.ps_time_ms(self.ps_order[-1]) + 60_000)
+        return clock
 
     # -- entries --------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -287,6 +294,22 @@ class World:
                 now = max(self.clock_ms, at_ms or 0)
                 before = now - int(settle_older_than.total_seconds() * 1000)
             return world_advance.advance(self, new, settle, at_ms, before)
+
+    def change_aged(
+        self,
+        *,
+        settle: int = 0,
+        refund: int = 0,
+        min_age: timedelta = timedelta(0),
+        max_age: timedelta = timedelta(days=3650),
+    ) -> tuple[list[int], list[int]]:
+        """At the world's clock: settle up to `settle` pendings and refund up to `refund`
+        successful pay-ins whose age is in [min_age, max_age] (late changes)."""
+        with self.lock:
+            lo, hi = int(min_age.total_seconds() * 1000), int(max_age.total_seconds() * 1000)
+            settled = world_changes.settle_aged(self, settle, lo, hi, self.clock_ms)
+            refunded = world_changes.refund_aged(self, refund, lo, hi, self.clock_ms)
+            return settled, refunded
 
     @property
     def clock(self) -> datetime:

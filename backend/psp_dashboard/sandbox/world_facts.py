@@ -71,6 +71,7 @@ def vima_facts(w: World, e: int) -> VimaFacts | None:
         modified = settled
     else:
         modified = created + (to_complete + to_modify if final else to_modify)
+    modified = max(modified, w.payshack_modified.get(e, modified))
     amount = amount_minor(w.seed, ref)
     complete = None
     if final and (
@@ -122,6 +123,7 @@ def payin_facts(w: World, e: int) -> PayInFacts | None:
         modified = settled
     else:
         modified = created + (to_complete + to_modify if final else to_modify)
+    modified = max(modified, w.payshack_modified.get(e, modified))
     amount = amount_minor(w.seed, ref)
     paid = amount if status in PAYSHACK_PAID else None
     if k in AMOUNT_KINDS:
@@ -209,6 +211,7 @@ def _handmade_vima(w: World, e: int) -> VimaFacts | None:
     settled = w.vima_settled.get(e)
     completed = None if not final else settled if settled is not None else created + 20_000
     modified = settled if settled is not None else (completed or created) + 1_000
+    modified = max(modified, w.payshack_modified.get(e, modified))
     amount = to_minor(spec.amount)
     if spec.complete_amount == "auto":
         complete = amount if final else None
@@ -244,6 +247,7 @@ def _handmade_payin(w: World, e: int) -> PayInFacts | None:
     settled = w.payshack_settled.get(e)
     completed = None if not final else settled if settled is not None else created + 20_000
     modified = settled if settled is not None else (completed or created) + 1_000
+    modified = max(modified, w.payshack_modified.get(e, modified))
     amount = to_minor(spec.amount)
     if spec.paid_amount == "auto":
         paid = amount if status in PAYSHACK_PAID else None

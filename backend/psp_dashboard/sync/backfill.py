@@ -4,6 +4,14 @@ Each day is a shard with its own checkpoint in `sync_backfills.shards`, saved in
 same transaction as the shard's rows. A backfill that stops (crash, shutdown, error)
 resumes from its shards' checkpoints; finished shards are not fetched again. The
 incremental cursor of the source is never read or moved.
+
+One backfill per source at a time, across processes (a session-level advisory lock): a
+second one started meanwhile is `skipped`, instead of both running while each marked
+the other's run `interrupted`. The API answers 409 before creating it when it can tell.
+
+A PayShack day is read with the completeness check of every PayShack window: a day the
+walk could not show it read whole stays not done (with the numbers in its shard), and
+the backfill ends `incomplete`; resuming it reads that day again.
 """
 
 from __future__ import annotations
@@ -17,21 +25,31 @@ from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from psp_dashboard.errors import ValidationFailed
+from psp_dashboard.logs import safe_error_message
+from psp_dashboard.metrics.periods import check_date, check_order
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.connectors.base import Connector, RawPage
+from psp_dashboard.sync.connectors.completeness import WindowReport
 from psp_dashboard.sync.connectors.http import RetryingClient, new_async_client
 from psp_dashboard.sync.connectors.payshack.api import PayShackApiTransport
 from psp_dashboard.sync.connectors.vima.client import VimaConnector
 from psp_dashboard.sync.errors import SyncError
-from psp_dashboard.sync.pipeline import Batch, after_sync, write_batch
+from psp_dashboard.sync.pipeline import Batch, after_sync, incomplete_message, write_batch
 from psp_dashboard.sync.service import endpoints_of
 from psp_dashboard.sync.sources import build_connector
-from psp_dashboard.sync.state import RunCounts, finish_run, source_lock, start_run
+from psp_dashboard.sync.state import (
+    RunCounts,
+    finish_run,
+    is_running_elsewhere,
+    source_lock,
+    start_run,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +123,39 @@ def shard_pages(
     return pages
 
 
+def backfill_lock(source: str) -> str:
+    """The lock name every backfill of `source` holds while it runs."""
+    return f"backfill:{source}"
+
+
+async def backfill_running(runtime: Runtime, source: str) -> bool:
+    return await is_running_elsewhere(runtime.engine, backfill_lock(source))
+
+
+def check_range(from_date: date, to_date: date, today: date) -> None:
+    """Days a backfill may cover: real dates of this century, none in the future (a
+    range ending 9999-12-31 used to be accepted and fail later, in the background)."""
+    check_date("from_date", from_date)
+    check_date("to_date", to_date)
+    check_order(from_date, to_date)
+    if to_date > today:
+        raise ValidationFailed(
+            "A backfill cannot cover days that have not started",
+            {"field": "to_date", "expected": f"{today.isoformat()} or earlier",
+             "received": to_date.isoformat()},
+        )  # fmt: skip
+    if (to_date - from_date).days + 1 > MAX_BACKFILL_DAYS:
+        raise ValidationFailed(
+            f"A backfill covers at most {MAX_BACKFILL_DAYS} days",
+            {"field": "to_date", "expected": f"at most {MAX_BACKFILL_DAYS} days after from_date"},
+        )
+
+
 async def create_backfill(
     runtime: Runtime, source: str, from_date: date, to_date: date, requested_by: str | None
 ) -> uuid.UUID:
+    # The provider's day boundaries are UTC; a day that has begun anywhere is allowed.
+    check_range(from_date, to_date, (datetime.now(UTC) + timedelta(days=1)).date())
     shards = {
         d.isoformat(): {"done": False, "checkpoint": {}} for d in days_between(from_date, to_date)
     }
@@ -161,8 +209,9 @@ async def _run_shard(
     counts: RunCounts,
     batch_rows: int,
     stop: asyncio.Event | None,
-) -> bool:
-    """Walk one day; True when the day finished."""
+) -> bool | Literal["incomplete"]:
+    """Walk one day; True when the day finished, "incomplete" when it was read but not
+    shown whole (the shard stays not done), False when stopped."""
     source = connector.source
 
     async def save(conn: AsyncConnection, batch: Batch, _changed: int) -> None:
@@ -170,8 +219,13 @@ async def _run_shard(
         await _save_shard(conn, backfill_id, day, {"done": False, "checkpoint": checkpoint})
 
     batch = Batch()
+    short: list[WindowReport] = []
     async with aclosing(shard_pages(connector, date.fromisoformat(day), checkpoint)) as pages:
         async for page in pages:
+            if page.report is not None:
+                counts.reports.append(page.report)
+                if not page.report.complete:
+                    short.append(page.report)
             batch.add(connector, page)
             if batch.size >= batch_rows:
                 await write_batch(runtime, source, batch, counts, run_id, save=save)
@@ -181,10 +235,13 @@ async def _run_shard(
 
     async def finish(conn: AsyncConnection, final: Batch, _changed: int) -> None:
         checkpoint.update(final.checkpoint)
-        await _save_shard(conn, backfill_id, day, {"done": True, "checkpoint": checkpoint})
+        shard: dict[str, Any] = {"done": not short, "checkpoint": checkpoint}
+        if short:
+            shard["incomplete"] = [r.as_json() for r in short]
+        await _save_shard(conn, backfill_id, day, shard)
 
     await write_batch(runtime, source, batch, counts, run_id, save=finish)
-    return True
+    return "incomplete" if short else True
 
 
 async def run_backfill(
@@ -200,9 +257,11 @@ async def run_backfill(
     async with runtime.engine.connect() as conn:
         source, shards = await _load(conn, backfill_id)
     counts = RunCounts()
-    async with source_lock(runtime.engine, f"backfill:{backfill_id}") as acquired:
+    async with source_lock(runtime.engine, backfill_lock(source)) as acquired:
         if not acquired:
-            return BackfillResult(backfill_id, "skipped", counts, "already running")
+            busy = f"another backfill of {source} was running"
+            await _set_status(runtime, backfill_id, "skipped", busy, only_if="pending")
+            return BackfillResult(backfill_id, "skipped", counts, busy)
         connector = build_connector(
             source, runtime.settings, endpoints_of(runtime), runtime.cache, transport=transport
         )
@@ -215,7 +274,7 @@ async def run_backfill(
         todo = sorted(day for day, shard in shards.items() if not shard.get("done"))
         gate = asyncio.Semaphore(runtime.settings.backfill_concurrency)
 
-        async def one(day: str) -> bool:
+        async def one(day: str) -> bool | Literal["incomplete"]:
             async with gate:
                 if stop is not None and stop.is_set():
                     return False
@@ -238,10 +297,13 @@ async def run_backfill(
         if failures:
             first = failures[0]
             prefix = "UPSTREAM_ERROR" if isinstance(first, SyncError) else "INTERNAL_ERROR"
-            error = f"{prefix}: {first}"[:2000]
+            error = f"{prefix}: {safe_error_message(first)}"[:2000]
             status = "failed"
         elif all(r is True for r in results):
             status = "success"
+        elif all(r in (True, "incomplete") for r in results):
+            status = "incomplete"
+            error = incomplete_message(counts)
         else:
             status = "stopped"
         await finish_run(
@@ -268,13 +330,20 @@ async def run_backfill(
 
 
 async def _set_status(
-    runtime: Runtime, backfill_id: uuid.UUID, status: str, error: str | None
+    runtime: Runtime,
+    backfill_id: uuid.UUID,
+    status: str,
+    error: str | None,
+    *,
+    only_if: str | None = None,
 ) -> None:
+    """`only_if`: change the row only from that status (a skipped start must not
+    relabel the same backfill that another process is running)."""
     async with runtime.engine.begin() as conn:
         await conn.execute(
             text(
                 "UPDATE sync_backfills SET status = :st, error = :e, updated_at = NOW() "
-                "WHERE id = :id"
+                "WHERE id = :id AND (CAST(:only AS varchar) IS NULL OR status = :only)"
             ),
-            {"st": status, "e": error, "id": backfill_id},
+            {"st": status, "e": error, "id": backfill_id, "only": only_if},
         )

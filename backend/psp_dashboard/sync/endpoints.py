@@ -14,9 +14,9 @@ from fastapi.responses import JSONResponse
 from psp_dashboard.api.deps import ConnDep, RuntimeDep
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AdminDep, ViewerDep
-from psp_dashboard.auth.masking import mask_payload
+from psp_dashboard.auth.masking import mask_payload, mask_text_for
 from psp_dashboard.cache import SYNC_STATUS_KEY, TTL_SYNC_STATUS
-from psp_dashboard.errors import NotFound
+from psp_dashboard.errors import Conflict, NotFound
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync import repository as repo
 from psp_dashboard.sync.schemas import (
@@ -72,6 +72,14 @@ async def build_status(runtime: Runtime, conn: ConnDep) -> dict[str, Any]:
                 "error_message": error,
                 "last_cursor": state["last_update_cursor"] or state["last_create_cursor"],
                 "watermark": state["watermark"],
+                "newest_record_at": state["newest_record_at"],
+                "last_run": None
+                if state["last_run_status"] is None
+                else {
+                    "status": state["last_run_status"],
+                    "rows_expected": state["last_rows_expected"],
+                    "rows_read": state["last_rows_read"],
+                },
                 "lag_seconds": int((now - last_ok).total_seconds()) if last_ok else None,
                 "configured": endpoints.configured(source),
                 "sandbox": source in endpoints.sandbox,
@@ -91,11 +99,15 @@ async def build_status(runtime: Runtime, conn: ConnDep) -> dict[str, Any]:
     operation_id="sync_status",
     summary="State of each source's sync",
 )
-async def sync_status(_: ViewerDep, runtime: RuntimeDep, conn: ConnDep) -> Any:
+async def sync_status(principal: ViewerDep, runtime: RuntimeDep, conn: ConnDep) -> Any:
     async def load() -> dict[str, Any]:
         return SyncStatusEnvelope(data=await build_status(runtime, conn)).model_dump(mode="json")
 
-    return await runtime.cache.get_or_load(SYNC_STATUS_KEY, TTL_SYNC_STATUS, load)
+    body = await runtime.cache.get_or_load(SYNC_STATUS_KEY, TTL_SYNC_STATUS, load)
+    # Cached once for everyone; a provider's error message may quote payer data.
+    for source in body["data"]["sources"]:
+        source["error_message"] = mask_text_for(source.get("error_message"), principal)
+    return body
 
 
 async def _run_in_process(runtime: Runtime, source: str) -> None:
@@ -149,14 +161,16 @@ async def sync_trigger(
     summary="History of sync runs with their counts",
 )
 async def sync_runs(
-    _: ViewerDep,
+    principal: ViewerDep,
     conn: ConnDep,
     source: SourceName | None = None,
-    kind: Annotated[str | None, Query(pattern="^(incremental|backfill)$")] = None,
+    kind: Annotated[str | None, Query(pattern="^(incremental|backfill|reread)$")] = None,
     page: Page = 1,
     limit: Limit = 50,
 ) -> Any:
     rows, total = await repo.list_runs(conn, source, kind, page, limit)
+    for row in rows:  # a provider's error message may quote payer data
+        row["error"] = mask_text_for(row["error"], principal)
     return {"data": rows, "meta": repo.page_meta(page, limit, total)}
 
 
@@ -166,12 +180,18 @@ async def sync_runs(
     status_code=202,
     operation_id="sync_backfill",
     summary="Load a date range of a source, day by day, beside the incremental sync",
+    responses={409: {"description": "A backfill of this source is running"}},
 )
 async def sync_backfill(
     body: BackfillRequest, principal: AdminDep, runtime: RuntimeDep, request: Request
 ) -> Any:
-    from psp_dashboard.sync.backfill import create_backfill, run_backfill
+    from psp_dashboard.sync.backfill import backfill_running, create_backfill, run_backfill
 
+    if await backfill_running(runtime, body.source):
+        raise Conflict(
+            f"A backfill of {body.source} is running; start this one when it has finished",
+            {"reason": "backfill_running", "source": body.source},
+        )
     backfill_id = await create_backfill(
         runtime, body.source, body.from_date, body.to_date, principal.email
     )
@@ -198,8 +218,12 @@ async def sync_backfill(
     operation_id="sync_backfills",
     summary="Backfills and their progress",
 )
-async def sync_backfills(_: ViewerDep, conn: ConnDep, page: Page = 1, limit: Limit = 50) -> Any:
+async def sync_backfills(
+    principal: ViewerDep, conn: ConnDep, page: Page = 1, limit: Limit = 50
+) -> Any:
     rows, total = await repo.list_backfills(conn, page, limit)
+    for row in rows:
+        row["error"] = mask_text_for(row.get("error"), principal)
     return {"data": rows, "meta": repo.page_meta(page, limit, total)}
 
 
@@ -209,10 +233,11 @@ async def sync_backfills(_: ViewerDep, conn: ConnDep, page: Page = 1, limit: Lim
     operation_id="sync_backfill_get",
     responses={404: {"description": "No such backfill"}},
 )
-async def sync_backfill_get(_: ViewerDep, conn: ConnDep, backfill_id: uuid.UUID) -> Any:
+async def sync_backfill_get(principal: ViewerDep, conn: ConnDep, backfill_id: uuid.UUID) -> Any:
     row = await repo.get_backfill(conn, backfill_id)
     if row is None:
         raise NotFound("No such backfill", {"id": str(backfill_id)})
+    row["error"] = mask_text_for(row.get("error"), principal)
     return {"data": row}
 
 

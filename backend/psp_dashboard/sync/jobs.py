@@ -11,9 +11,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from psp_dashboard.reconciliation.tasks import run_scheduled
 from psp_dashboard.runtime import Runtime
-from psp_dashboard.sync.backfill import BackfillResult, create_backfill, run_backfill
+from psp_dashboard.sync.connectors.payshack.window import WindowedPayShack
+from psp_dashboard.sync.pipeline import SyncResult, run_sync
 from psp_dashboard.sync.service import endpoints_of
-from psp_dashboard.sync.sources import payshack_api_connector
+from psp_dashboard.sync.sources import build_connector, payshack_api_connector
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +31,34 @@ async def refresh_payshack_clients(runtime: Runtime) -> None:
     await runtime.cache.set_json(CLIENTS_KEY, clients, 3600)
 
 
-async def reread_payshack(runtime: Runtime, now: datetime | None = None) -> BackfillResult | None:
-    """Re-read PayShack's UTC day of `now` and the `PAYSHACK_REREAD_DAYS` days before it
-    (an IST day and its grace window span three UTC days) as a backfill: resumable, and
-    the incremental watermark is not moved. The incremental sync re-reads only its
-    overlap; a pay-in settled later than that would otherwise keep its old status, and
-    the morning reconciliation would report a status difference that is not there."""
-    days = runtime.settings.payshack_reread_days
-    if days == 0 or not endpoints_of(runtime).configured("payshack"):
+async def reread_payshack(runtime: Runtime) -> SyncResult | None:
+    """The daily re-read of PayShack (a run of kind "reread", see
+    `WindowedPayShack.reread_pages`): the last days read whole and older refunds, in the
+    provider's time. The incremental run finds late changes within
+    PAYSHACK_LATE_CHANGE_DAYS; this one catches what comes later (refunds weeks after).
+    It waits for a running incremental run of the source (one run per source at a time)
+    and runs once a day however many workers fire it."""
+    settings = runtime.settings
+    days, refund_days = settings.payshack_reread_days, settings.payshack_reread_refund_days
+    endpoints = endpoints_of(runtime)
+    if not (days or refund_days) or not endpoints.configured("payshack"):
         return None
-    today = (now or datetime.now(UTC)).date()
-    backfill_id = await create_backfill(
-        runtime, "payshack", today - timedelta(days=days), today, "system:reread"
+    connector = build_connector(
+        "payshack", settings, endpoints, runtime.cache, engine=runtime.engine
     )
-    result = await run_backfill(runtime, backfill_id)
+    assert isinstance(connector, WindowedPayShack)
+    result = await run_sync(
+        runtime,
+        connector,
+        wait_for_lock=True,
+        kind="reread",
+        pages_of=lambda state: connector.reread_pages(state, days=days, refund_days=refund_days),
+        unless_ran_since=datetime.now(UTC) - timedelta(hours=12),
+    )
     log.info(
         "payshack re-read",
-        extra={"backfill_id": str(backfill_id), "status": result.status,
-               "updated": result.counts.updated},
+        extra={"status": result.status, "updated": result.counts.updated,
+               "run_id": str(result.run_id)},
     )  # fmt: skip
     return result
 
@@ -64,7 +75,7 @@ def extra_jobs(
     jobs: dict[str, tuple[object, Callable[[Runtime], Awaitable[object]]]] = {
         "payshack:clients": (IntervalTrigger(minutes=30), refresh_payshack_clients),
     }
-    if settings.payshack_reread_days:
+    if settings.payshack_reread_days or settings.payshack_reread_refund_days:
         jobs["payshack:reread"] = (
             _daily_at(settings.payshack_reread_schedule, zone),
             reread_payshack,

@@ -13,15 +13,16 @@ import os
 import signal
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
 from psp_dashboard.events import publish
+from psp_dashboard.logs import safe_error_message
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.connectors.base import Connector, RawPage
 from psp_dashboard.sync.errors import SyncError
@@ -31,6 +32,8 @@ from psp_dashboard.sync.state import (
     RunCounts,
     finish_run,
     load_checkpoint,
+    ran_since,
+    record_newest,
     record_progress,
     save_checkpoint,
     source_lock,
@@ -44,7 +47,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class SyncResult:
     source: str
-    status: str  # success | failed | skipped | stopped
+    status: str  # success | incomplete | failed | skipped | stopped
     run_id: uuid.UUID | None
     counts: RunCounts
     error: str | None = None
@@ -154,6 +157,13 @@ async def _write_batch_once(
         result = await upsert_transactions(
             conn, batch.rows, months_ahead=runtime.settings.partition_months_ahead
         )
+        tolerance = timedelta(minutes=runtime.settings.provider_clock_tolerance_minutes)
+        limit = datetime.now(UTC) + tolerance
+        await record_newest(
+            conn,
+            source,
+            max((r.created_at for r in batch.rows if r.created_at <= limit), default=None),
+        )
         hashes = await quarantine_records(conn, source, batch.rejected)
         # Both Vima walks may deliver the same bad record: count each one once per run.
         seen: set[str] = counts.extra.setdefault("quarantined_hashes", set())
@@ -177,9 +187,13 @@ async def _write_batch_once(
     _crash_point("after", batch_no)
 
 
+PageReader = Callable[[Mapping[str, str]], AsyncGenerator[RawPage, None]]
+
+
 async def _walk(
     runtime: Runtime,
     connector: Connector,
+    pages_of: PageReader,
     state: dict[str, str],
     counts: RunCounts,
     run_id: uuid.UUID,
@@ -196,8 +210,10 @@ async def _walk(
     writing: asyncio.Task[None] | None = None
     batch = Batch()
     try:
-        async with aclosing(connector.pages(state)) as pages:
+        async with aclosing(pages_of(state)) as pages:
             async for page in pages:
+                if page.report is not None:
+                    counts.reports.append(page.report)
                 batch.add(connector, page)
                 if batch.size < batch_rows:
                     continue
@@ -229,36 +245,50 @@ async def run_sync(
     stop: asyncio.Event | None = None,
     trigger: str = "schedule",
     next_sync_at: datetime | None = None,
+    kind: str = "incremental",
+    pages_of: PageReader | None = None,
+    unless_ran_since: datetime | None = None,
 ) -> SyncResult:
-    """One incremental run of `connector`'s source; never two at once for a source."""
+    """One run of `connector`'s source — incremental (`connector.pages`), or another
+    `kind` reading `pages_of(state)` (the daily re-read) whose checkpoints keep the
+    incremental state as it is; never two at once for a source."""
     source = connector.source
+    reader = pages_of or connector.pages
     batch_rows = batch_rows or runtime.settings.sync_batch_rows
     async with source_lock(runtime.engine, source, wait=wait_for_lock) as acquired:
         if not acquired:
             log.info("sync skipped: already running", extra={"source": source})
             return SyncResult(source, "skipped", None, RunCounts(), "already running")
+        if unless_ran_since is not None and await ran_since(
+            runtime.engine, source, kind, unless_ran_since
+        ):
+            return SyncResult(source, "skipped", None, RunCounts(), f"a {kind} run already ran")
         started = datetime.now(UTC)
         clock = time.perf_counter()
-        run_id = await start_run(runtime.engine, source, "incremental", {"trigger": trigger})
+        run_id = await start_run(runtime.engine, source, kind, {"trigger": trigger})
         counts = RunCounts()
         status, error = "success", None
         failure: BaseException | None = None
         try:
             async with runtime.engine.connect() as conn:
                 state = await load_checkpoint(conn, source)
-            if not await _walk(runtime, connector, state, counts, run_id, batch_rows, stop):
+            if not await _walk(runtime, connector, reader, state, counts, run_id, batch_rows, stop):
                 status = "stopped"
+            elif counts.incomplete:
+                status, error = "incomplete", incomplete_message(counts)
         except SyncError as exc:
             status, error, failure = "failed", f"UPSTREAM_ERROR: {exc}", exc
         except Exception as exc:  # a bug must fail the run visibly, not kill the worker
-            status, error = "failed", f"INTERNAL_ERROR: {type(exc).__name__}: {exc}"[:2000]
+            # A database error's message quotes bound values: it never reaches the run.
+            detail = safe_error_message(exc)
+            status, error = "failed", f"INTERNAL_ERROR: {type(exc).__name__}: {detail}"[:2000]
             failure = exc
             log.exception("sync failed", extra={"source": source})
         await finish_run(
             runtime.engine,
             run_id,
             source,
-            "incremental",
+            kind,
             counts,
             status=status,
             error=error,
@@ -276,6 +306,14 @@ async def run_sync(
     )
     await after_sync(runtime, source, status, counts, run_id)
     return SyncResult(source, status, run_id, counts, error, failure)
+
+
+def incomplete_message(counts: RunCounts) -> str:
+    """What a person reads on the sync page when a run could not show it read all."""
+    short = counts.incomplete
+    head = "; ".join(r.describe() for r in short[:3])
+    more = f" (and {len(short) - 3} more windows)" if len(short) > 3 else ""
+    return f"INCOMPLETE: {head}{more}. The watermark was kept; the next run reads it again."
 
 
 async def after_sync(

@@ -20,11 +20,20 @@ def page_meta(page: int, limit: int, total: int) -> dict[str, int]:
 
 
 async def sync_states(conn: AsyncConnection) -> list[dict[str, Any]]:
+    """Each source's state, with its latest finished incremental run (its status and
+    what it expected and read)."""
     rows = await conn.execute(
         text(
-            "SELECT source, sync_status, last_sync_at, last_successful_sync, records_synced, "
-            "next_sync_at, error_message, last_create_cursor, last_update_cursor, watermark "
-            "FROM sync_state ORDER BY CASE source WHEN 'vima' THEN 0 ELSE 1 END"
+            "SELECT s.source, s.sync_status, s.last_sync_at, s.last_successful_sync, "
+            "s.records_synced, s.next_sync_at, s.error_message, s.last_create_cursor, "
+            "s.last_update_cursor, s.watermark, s.newest_record_at, "
+            "r.status AS last_run_status, r.rows_expected AS last_rows_expected, "
+            "r.rows_read AS last_rows_read "
+            "FROM sync_state s LEFT JOIN LATERAL ("
+            "  SELECT status, rows_expected, rows_read FROM sync_runs "
+            "  WHERE source = s.source AND kind = 'incremental' AND finished_at IS NOT NULL "
+            "  ORDER BY started_at DESC LIMIT 1) r ON TRUE "
+            "ORDER BY CASE s.source WHEN 'vima' THEN 0 ELSE 1 END"
         )
     )
     return [dict(r._mapping) for r in rows]
@@ -37,8 +46,10 @@ _RUNS_WHERE = (
 _RUNS_COUNT = "SELECT COUNT(*) FROM sync_runs" + _RUNS_WHERE
 _RUNS_PAGE = (
     "SELECT id, source, kind, status, started_at, finished_at, fetched, inserted, updated, "
-    "unchanged, quarantined, unknown_statuses, pages, duration_ms, error, params "
-    "FROM sync_runs" + _RUNS_WHERE + " ORDER BY started_at DESC LIMIT :limit OFFSET :offset"
+    "unchanged, quarantined, unknown_statuses, pages, duration_ms, error, params, "
+    "rows_expected, rows_read, completeness FROM sync_runs"
+    + _RUNS_WHERE
+    + " ORDER BY started_at DESC LIMIT :limit OFFSET :offset"
 )
 
 

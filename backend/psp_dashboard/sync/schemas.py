@@ -4,14 +4,17 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 SourceName = Literal["vima", "payshack"]
 
 
 class SourceStatus(BaseModel):
     source: SourceName
-    status: Literal["idle", "running", "failed"]
+    status: Literal["idle", "running", "failed", "incomplete"] = Field(
+        description="incomplete: the last run could not show it read everything the "
+        "provider says exists (see last_run)"
+    )
     last_sync_at: datetime | None
     last_successful_sync: datetime | None
     records_synced: int
@@ -20,10 +23,25 @@ class SourceStatus(BaseModel):
     last_cursor: str | None
     # Beyond the contract: how fresh the data is and where it comes from.
     watermark: datetime | None = None
+    newest_record_at: datetime | None = Field(
+        default=None, description="the newest created_at this source has delivered"
+    )
+    last_run: LastRun | None = None
     lag_seconds: int | None = None
     configured: bool = True
     sandbox: bool = False
     interval_minutes: int | None = None
+
+
+RunStatus = Literal["running", "success", "incomplete", "failed", "stopped", "interrupted"]
+
+
+class LastRun(BaseModel):
+    """The latest finished incremental run: did it read what the provider said exists?"""
+
+    status: RunStatus
+    rows_expected: int | None = Field(description="rows the provider said its windows hold")
+    rows_read: int | None = Field(description="rows the run accounted for")
 
 
 class SyncStatus(BaseModel):
@@ -35,6 +53,8 @@ class SyncStatusEnvelope(BaseModel):
 
 
 class TriggerRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     source: SourceName | None = None
 
 
@@ -48,11 +68,24 @@ class TriggerEnvelope(BaseModel):
     data: TriggerResult
 
 
+class WindowCompleteness(BaseModel):
+    """One window a run walked: what the provider stated and what the walk accounted for."""
+
+    window: str
+    unit: Literal["rows", "pages"]
+    expected: int | None
+    read: int
+    rows_read: int
+    ending: str
+    attempts: int
+    complete: bool
+
+
 class SyncRun(BaseModel):
     id: uuid.UUID
     source: SourceName
-    kind: str
-    status: str
+    kind: Literal["incremental", "reread", "backfill"]
+    status: RunStatus
     started_at: datetime
     finished_at: datetime | None
     fetched: int
@@ -65,6 +98,13 @@ class SyncRun(BaseModel):
     duration_ms: int | None
     error: str | None
     params: dict[str, Any]
+    rows_expected: int | None = Field(
+        default=None, description="rows the provider said the run's windows hold"
+    )
+    rows_read: int | None = Field(
+        default=None, description="rows the run accounted for (read, or shown to be outside)"
+    )
+    completeness: list[WindowCompleteness] = Field(default_factory=list)
 
 
 class PageMeta(BaseModel):
@@ -80,17 +120,12 @@ class SyncRunsEnvelope(BaseModel):
 
 
 class BackfillRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     source: SourceName
+    # Order, range and length: `backfill.check_range` (400 naming the field).
     from_date: date
     to_date: date
-
-    @model_validator(mode="after")
-    def _ordered(self) -> BackfillRequest:
-        if self.to_date < self.from_date:
-            raise ValueError("to_date must not be before from_date")
-        if (self.to_date - self.from_date).days > 3660:
-            raise ValueError("a backfill covers at most 3660 days")
-        return self
 
 
 class Backfill(BaseModel):

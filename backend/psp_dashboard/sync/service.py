@@ -40,7 +40,12 @@ async def sync_source(
     endpoints = endpoints_of(runtime)
     try:
         connector = build_connector(
-            source, runtime.settings, endpoints, runtime.cache, transport=transport
+            source,
+            runtime.settings,
+            endpoints,
+            runtime.cache,
+            transport=transport,
+            engine=runtime.engine,
         )
     except SourceNotConfigured as exc:
         return SyncResult(source, "failed", None, RunCounts(), str(exc), exc)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from psp_dashboard.cache import PAYSHACK_SESSION_KEY, TTL_SESSION_PAYSHACK, Cache
 from psp_dashboard.config import Settings
@@ -17,6 +18,7 @@ from psp_dashboard.sync.connectors.base import Connector
 from psp_dashboard.sync.connectors.http import RetryPolicy
 from psp_dashboard.sync.connectors.payshack.api import PayShackApiTransport
 from psp_dashboard.sync.connectors.vima.client import VimaConnector
+from psp_dashboard.sync.open_payins import StoredOpenPayIns
 from psp_dashboard.sync.records import Source
 
 SOURCES: tuple[Source, ...] = ("vima", "payshack")
@@ -104,8 +106,12 @@ def vima_connector(settings: Settings, endpoints: SourceEndpoints) -> VimaConnec
 
 
 def payshack_api_connector(
-    settings: Settings, endpoints: SourceEndpoints, cache: Cache
+    settings: Settings,
+    endpoints: SourceEndpoints,
+    cache: Cache,
+    engine: AsyncEngine | None = None,
 ) -> PayShackApiTransport:
+    """The api transport; with `engine`, its late-change sweep knows our open pay-ins."""
     if not endpoints.configured("payshack"):
         raise SourceNotConfigured(
             "PayShack is not configured: set PAYSHACK_BASE_URL (or PAYSHACK_API_URL), "
@@ -121,6 +127,10 @@ def payshack_api_connector(
         pause_seconds=settings.payshack_page_pause_ms / 1000,
         overlap=timedelta(minutes=settings.payshack_overlap_minutes),
         sync_start=settings.payshack_sync_start,
+        clock_tolerance=timedelta(minutes=settings.provider_clock_tolerance_minutes),
+        late_change_days=settings.payshack_late_change_days,
+        late_change_max_pages=settings.payshack_late_change_max_pages,
+        open_payins=None if engine is None else StoredOpenPayIns(engine),
         retry=retry_policy(settings),
     )
 
@@ -132,6 +142,7 @@ def build_connector(
     cache: Cache,
     *,
     transport: str | None = None,
+    engine: AsyncEngine | None = None,
 ) -> Connector:
     if source == "vima":
         return vima_connector(settings, endpoints)
@@ -141,5 +152,5 @@ def build_connector(
             from psp_dashboard.sync.connectors.payshack.browser import browser_connector
 
             return browser_connector(settings, endpoints, cache)
-        return payshack_api_connector(settings, endpoints, cache)
+        return payshack_api_connector(settings, endpoints, cache, engine)
     raise SourceNotConfigured(f"unknown source {source!r} (expected vima or payshack)")

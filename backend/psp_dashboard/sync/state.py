@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from psp_dashboard.kit.timeparse import parse_iso_utc
+from psp_dashboard.sync.connectors.completeness import WindowReport
 
 # sync_state columns that mirror well-known checkpoint keys, for the API and humans.
 MIRRORED_KEYS = ("last_create_cursor", "last_update_cursor")
@@ -97,6 +98,19 @@ async def save_checkpoint(
     )
 
 
+async def record_newest(conn: AsyncConnection, source: str, newest: datetime | None) -> None:
+    """Move `newest_record_at` forward (never back) in the caller's transaction."""
+    if newest is None:
+        return
+    await conn.execute(
+        text(
+            "UPDATE sync_state SET newest_record_at = GREATEST(newest_record_at, :n) "
+            "WHERE source = :s"
+        ),
+        {"n": newest, "s": source},
+    )
+
+
 @dataclass
 class RunCounts:
     fetched: int = 0
@@ -107,10 +121,31 @@ class RunCounts:
     unknown_statuses: int = 0
     pages: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # One per window the run walked: what the provider stated and what was accounted for.
+    reports: list[WindowReport] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
         return self.inserted + self.updated
+
+    @property
+    def incomplete(self) -> list[WindowReport]:
+        return [r for r in self.reports if not r.complete]
+
+    @property
+    def rows_expected(self) -> int | None:
+        stated = [r.count.expected for r in self.reports if r.count.unit == "rows"]
+        return None if not stated or None in stated else sum(e or 0 for e in stated)
+
+    @property
+    def rows_read(self) -> int | None:
+        """Rows accounted for; for a window counted in pages (the listing stated no row
+        total), the rows actually read."""
+        if not self.reports:
+            return None
+        return sum(
+            r.count.accounted if r.count.unit == "rows" else r.count.rows_read for r in self.reports
+        )
 
     def as_params(self) -> dict[str, int]:
         return {
@@ -157,6 +192,19 @@ async def start_run(
     return uuid.UUID(str(run_id))
 
 
+async def ran_since(engine: AsyncEngine, source: str, kind: str, since: datetime) -> bool:
+    """Whether a run of this kind finished its walk (success or incomplete) since then."""
+    async with engine.connect() as conn:
+        found = await conn.execute(
+            text(
+                "SELECT 1 FROM sync_runs WHERE source = :s AND kind = :k AND started_at >= :t "
+                "AND status IN ('success', 'incomplete') LIMIT 1"
+            ),
+            {"s": source, "k": kind, "t": since},
+        )
+        return found.first() is not None
+
+
 async def record_progress(conn: AsyncConnection, run_id: uuid.UUID, counts: RunCounts) -> None:
     await conn.execute(
         text(
@@ -185,10 +233,19 @@ async def finish_run(
         await conn.execute(
             text(
                 "UPDATE sync_runs SET status = :st, error = :err, finished_at = NOW(), "
-                "duration_ms = (EXTRACT(EPOCH FROM (NOW() - :started)) * 1000)::bigint "
-                "WHERE id = :id"
+                "duration_ms = (EXTRACT(EPOCH FROM (NOW() - :started)) * 1000)::bigint, "
+                "rows_expected = :expected, rows_read = :read, "
+                "completeness = CAST(:completeness AS jsonb) WHERE id = :id"
             ),
-            {"st": status, "err": error, "started": started, "id": run_id},
+            {
+                "st": status,
+                "err": error,
+                "started": started,
+                "id": run_id,
+                "expected": counts.rows_expected,
+                "read": counts.rows_read,
+                "completeness": json.dumps([r.as_json() for r in counts.reports]),
+            },
         )
         if kind != "incremental":
             return
@@ -200,7 +257,7 @@ async def finish_run(
                 "WHERE source = :s"
             ),
             {
-                "state": "failed" if status == "failed" else "idle",
+                "state": status if status in ("failed", "incomplete") else "idle",
                 "err": error,
                 "ok": status == "success",
                 "next": next_sync_at,

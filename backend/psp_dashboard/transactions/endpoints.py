@@ -32,7 +32,14 @@ async def list_transactions(
     conn: ConnDep,
     runtime: RuntimeDep,
     filters: TransactionFiltersDep,
-    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    page: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=service.MAX_OFFSET + 1,
+            description="1-based page number; (page - 1) × limit at most 100,000",
+        ),
+    ] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
     sort_by: Annotated[SortBy, Query(description="Sort key")] = "created_at",
     order: Annotated[Order, Query(description="Sort direction")] = "desc",

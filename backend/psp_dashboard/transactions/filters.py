@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query
 
+from psp_dashboard.auth.principal import Principal
+from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.metrics.params import ProjectQuery, SourceQuery, TimezoneDep
 from psp_dashboard.metrics.periods import check_date, check_order, local_midnight
 
@@ -27,6 +29,12 @@ class TransactionFilters:
     to_date: date | None = None
     tz: ZoneInfo = UTC_ZONE
     search: str | None = None
+    # False for roles that see payer data masked: a search must not confirm a full
+    # e-mail or phone that the answer then shows masked (an oracle, ≤ 10⁶ guesses).
+    search_payer_fields: bool = True
+
+    def for_principal(self, principal: Principal) -> TransactionFilters:
+        return replace(self, search_payer_fields=not principal.masks_payer_data)
 
     @property
     def start(self) -> datetime | None:
@@ -58,17 +66,18 @@ def transaction_filters(
     project: ProjectQuery = None,
     status: Annotated[Status | None, Query(description="Normalized status")] = None,
     from_date: Annotated[
-        date | None, Query(description="First day of created_at (inclusive), in `timezone`")
+        IsoDate | None, Query(description="First day of created_at (inclusive), in `timezone`")
     ] = None,
     to_date: Annotated[
-        date | None, Query(description="Last day of created_at (inclusive), in `timezone`")
+        IsoDate | None, Query(description="Last day of created_at (inclusive), in `timezone`")
     ] = None,
     search: Annotated[
         str | None,
         Query(
             max_length=255,
             description="Exact match on id, source_id, order_id, client_operation_id, utr, "
-            "user_email (any case) or user_phone",
+            "and, for roles that see payer data unmasked, user_email (any case) or "
+            "user_phone",
         ),
     ] = None,
 ) -> TransactionFilters:

@@ -46,17 +46,18 @@ KNOWN_SOURCES = ("vima", "payshack")
 _NULLABLE_SORTS = {"updated_at"}
 
 
-def search_condition(term: str) -> ColumnElement[bool]:
+def search_condition(term: str, *, payer_fields: bool = True) -> ColumnElement[bool]:
     """Exact match on each identifier column; every arm has an index, so PostgreSQL
-    combines them with a BitmapOr instead of scanning (no LIKE over 10M rows)."""
+    combines them with a BitmapOr instead of scanning (no LIKE over 10M rows). Payer
+    fields only when the caller sees them unmasked."""
     arms: list[ColumnElement[bool]] = [
         *(and_(t.c.source == source, t.c.source_id == term) for source in KNOWN_SOURCES),
         t.c.order_id == term,
         t.c.client_operation_id == term,
         t.c.utr == term,
-        func.lower(t.c.user_email) == term.lower(),
-        t.c.user_phone == term,
     ]
+    if payer_fields:
+        arms += [func.lower(t.c.user_email) == term.lower(), t.c.user_phone == term]
     with contextlib.suppress(ValueError):  # not a UUID: no id arm
         arms.append(t.c.id == uuid.UUID(term))
     return or_(*arms)
@@ -75,7 +76,7 @@ def conditions(filters: TransactionFilters) -> list[ColumnElement[bool]]:
     if filters.end is not None:
         out.append(t.c.created_at < filters.end)
     if filters.search is not None:
-        out.append(search_condition(filters.search))
+        out.append(search_condition(filters.search, payer_fields=filters.search_payer_fields))
     return out
 
 

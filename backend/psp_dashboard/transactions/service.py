@@ -54,6 +54,7 @@ async def list_transactions(
     use_daily: bool = False,
 ) -> dict[str, Any]:
     offset = check_depth(page, limit)
+    filters = filters.for_principal(principal)
     total = await repository.count(conn, filters, use_daily=use_daily)
     rows = (
         await repository.page(conn, filters, sort_by, order, limit, offset)

@@ -40,6 +40,10 @@ def _row(mapping: RowMapping) -> UserRow:
     )
 
 
+# A user's e-mail, once trimmed and lower-cased.
+EMAIL_ADDRESS = r"[a-zA-Z0-9._%+'\-]+@[a-zA-Z0-9\-]+(\.[a-zA-Z0-9\-]+)+"
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 

@@ -2,7 +2,7 @@
 
 Used by the admin endpoints, the `psp users` CLI and the start-up bootstrap. Never
 commits: the caller's transaction does. Disabling a user or resetting a password ends
-all their sessions (their API tokens stop with a disable: token checks read is_active).
+all their sessions and revokes all their API tokens.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.audit.service import record
+from psp_dashboard.auth import tokens
 from psp_dashboard.auth.passwords import check_policy, hash_password_async
 from psp_dashboard.auth.principal import Principal, Role
 from psp_dashboard.auth.sessions import SessionStore
 from psp_dashboard.errors import Conflict, NotFound, ValidationFailed
 from psp_dashboard.users import repository
-from psp_dashboard.users.repository import UserRow, normalize_email
+from psp_dashboard.users.repository import EMAIL_ADDRESS, UserRow, normalize_email
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(rf"^{EMAIL_ADDRESS}$")
 # Serialises changes that could leave no active admin.
 _ADMIN_LOCK_KEY = 0x7073_7061_646D_696E  # "pspadmin"
 
@@ -103,9 +104,11 @@ async def update_user(
     updated = await repository.update_user(conn, user_id, values)
     if updated is None:  # deleted meanwhile
         raise NotFound("No such user", {"id": str(user_id)})
-    ended = 0
+    ended = revoked = 0
     if values.get("is_active") is False or "password_hash" in values:
         ended = await sessions.revoke_user(user_id)
+        # Revoked, not merely refused while disabled: re-enabling must not revive them.
+        revoked = await tokens.revoke_all_for_user(conn, user_id)
     params: dict[str, Any] = {"user_id": str(user_id)}
     if "role" in values:
         params["role"] = {"from": user.role, "to": values["role"]}
@@ -114,6 +117,7 @@ async def update_user(
     if "password_hash" in values:
         params["password_reset"] = True
     params["sessions_ended"] = ended
+    params["tokens_revoked"] = revoked
     await record(conn, actor, "user.update", target=updated.email, params=params)
     return updated
 

@@ -212,12 +212,25 @@ async def test_viewer_sees_masked_payer_data_in_list_search_and_detail(api: Api)
     await seed(api.runtime, count=5)
     [first, *_] = await db_rows(api.runtime)
     listing = (await api.get("/transactions", role="viewer")).json()["data"]
-    found = (await api.get("/transactions", role="viewer", search=first["user_email"])).json()
+    found = (await api.get("/transactions", role="viewer", search=first["source_id"])).json()
     detail = (await api.get(f"/transactions/{first['id']}", role="viewer")).json()["data"]
     for item in [*listing, *found["data"], detail]:
         assert "@example.com" not in item["user_email"].lower() or "***" in item["user_email"]
         assert "***" in item["user_name"]
     assert found["meta"]["total"] == 1
+
+
+async def test_a_viewer_cannot_search_by_the_payer_data_it_sees_masked(api: Api) -> None:
+    """Finding 2: `?search=<full phone>` answered `total 1` to a viewer shown
+    `******5478`: a phone fell in at most 10⁶ guesses."""
+    await seed(api.runtime, count=5)
+    [first, *_] = await db_rows(api.runtime)
+    probes = [first["user_phone"], first["user_email"], first["user_email"].upper()]
+    for term in probes:
+        hidden = (await api.get("/transactions", role="viewer", search=term)).json()
+        assert (hidden["meta"]["total"], hidden["data"]) == (0, []), term
+        seen = (await api.get("/transactions", role="analyst", search=term)).json()
+        assert seen["meta"]["total"] == 1, term
 
 
 @pytest.mark.parametrize("use_daily", [False, True])

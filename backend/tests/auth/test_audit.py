@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.principal import Principal
+from psp_dashboard.auth.ratelimit import LIMITS_KEY, LoginLimits
 from psp_dashboard.runtime import Runtime
 from tests.support.auth import TEST_PASSWORD, ensure_test_user, role_email, sign_in
 
@@ -46,7 +47,8 @@ async def test_sign_ins_and_logouts_are_recorded(
         None,
     )
     assert failed["target"] == role_email("viewer")
-    assert failed["params"] == {"reason": "bad_credentials"}
+    assert failed["params"]["reason"] == "bad_credentials"
+    assert failed["params"]["attempts"] == 1
     assert "Wrong-password-9" not in str(failed)
     assert (signed_in["action"], signed_in["outcome"]) == ("auth.login", "success")
     assert signed_in["actor_email"] == role_email("viewer")
@@ -139,3 +141,38 @@ async def test_get_audit_filters_and_pages(clean_db: Runtime, http: AsyncClient)
 async def test_only_admins_read_the_audit_trail(clean_db: Runtime, http: AsyncClient) -> None:
     analyst = await sign_in(http, clean_db, "analyst")
     assert (await http.get(AUDIT, headers=analyst)).status_code == 403
+
+
+async def test_refused_sign_ins_are_one_entry_per_account_and_window(
+    clean_db: Runtime, http: AsyncClient, runtime: Runtime
+) -> None:
+    """Finding 10: every refused sign-in, rate-limited ones too, was a row: anonymous
+    callers grew the audit log at will."""
+    before = runtime.extras.get(LIMITS_KEY)
+    runtime.extras[LIMITS_KEY] = LoginLimits(
+        # A day: entries are per epoch-aligned window, and the test must not straddle two.
+        window_seconds=86400,
+        max_failures_per_account_and_ip=3,
+        max_failures_per_ip=6,
+        max_failures_per_account=1000,
+    )
+    try:
+        for _ in range(10):  # 3 verified, 7 refused by the (account, address) limit
+            await http.post(
+                "/api/v1/auth/login", json={"email": "x@tests.local", "password": "nope-nope-1"}
+            )
+        for i in range(30):  # spraying: 3 more verified, then the address limit
+            await http.post(
+                "/api/v1/auth/login",
+                json={"email": f"spray{i}@tests.local", "password": "nope-nope-1"},
+            )
+    finally:
+        runtime.extras[LIMITS_KEY] = before or LoginLimits()
+    entries = [e for e in await _entries(clean_db) if e["action"] == "auth.login"]
+    by_target = {e["target"]: e["params"] for e in entries}
+    assert by_target["x@tests.local"]["attempts"] == 10
+    assert by_target["x@tests.local"]["reasons"] == {"bad_credentials": 3, "rate_limited": 7}
+    # The sprayed e-mails the address could still try, then one entry for the address.
+    assert {f"spray{i}@tests.local" for i in range(3)} <= set(by_target)
+    assert by_target[None]["attempts"] == 27 and by_target[None]["reasons"] == {"rate_limited": 27}
+    assert len(entries) == 1 + 3 + 1

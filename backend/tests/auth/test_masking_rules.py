@@ -165,3 +165,38 @@ def test_payer_ip_address_in_raw_data_is_masked_for_a_viewer() -> None:
         {"ip_addr": "203.0.113.77", "other": {"ipAddress": "2001:db8::1"}}, viewer
     )
     assert masked == {"ip_addr": "203.***", "other": {"ipAddress": "2001:***"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "payer x@y.com, phone 9876543210, vpa a@okhdfc",
+            "payer x***@y.com, phone ******3210, vpa *@okhdfc",
+        ),
+        ("call +91 98765 43210 or 09876543210", "call ***********3210 or *******3210"),
+        ("vpa 9012345601@ybl.", "vpa 90******01@ybl."),
+        # Ids, UTRs, amounts and longer numbers are not phones.
+        ("utr 983991008838 op 1067251098160838656", "utr 983991008838 op 1067251098160838656"),
+        ("amount 9876543210.50 of 1234567890", "amount 9876543210.50 of 1234567890"),
+    ],
+)
+def test_free_text_has_payer_data_masked_inside_it(text: str, masked: str) -> None:
+    from psp_dashboard.auth.masking import mask_text
+
+    assert mask_text(text) == masked
+
+
+def test_names_under_unknown_keys_and_in_sentences_are_masked() -> None:
+    payload = {
+        "beneficiary": {"accountName": "Asha Rao", "accountNumber": "123456789012"},
+        "settlement": {"holderName": "Ravi Kumar", "bankName": "HDFC", "clientName": "91G"},
+        "remark": "refund to 9876543210 requested",
+        "reference": "9876543210",  # one token under an innocent key: an id, kept
+    }
+    assert mask_payload(payload, VIEWER) == {
+        "beneficiary": {"accountName": "A*** R***", "accountNumber": "********9012"},
+        "settlement": {"holderName": "R*** K***", "bankName": "HDFC", "clientName": "91G"},
+        "remark": "refund to ******3210 requested",
+        "reference": "9876543210",
+    }

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
 
 from psp_dashboard.auth.sessions import CSRF_HEADER, SESSION_COOKIE
 from psp_dashboard.cache import Cache, make_redis
@@ -172,3 +173,61 @@ async def test_without_redis_sign_in_fails_closed(clean_db: Runtime, http: Async
             assert (await down.get(ME, headers=token)).status_code == 200
     finally:
         await dead.redis.aclose()
+
+
+# ---------------------------------------------------------------- finding 8
+
+
+async def _cookie_flags(
+    runtime: Runtime,
+    *,
+    base_url: str = "http://test",
+    peer: str = "127.0.0.1",
+    headers: dict[str, str] | None = None,
+    **settings: Any,
+) -> tuple[bool, str | None]:
+    """(whether the session cookie is Secure, the address the sign-in was audited from)."""
+    changed = dataclasses.replace(runtime, settings=runtime.settings.model_copy(update=settings))
+    app = create_app(changed.settings, runtime=changed)
+    await ensure_test_user(runtime, "viewer")
+    transport = ASGITransport(app=app, client=(peer, 50000))
+    async with AsyncClient(transport=transport, base_url=base_url) as http:
+        response = await http.post(
+            "/api/v1/auth/login",
+            json={"email": role_email("viewer"), "password": TEST_PASSWORD},
+            headers=headers or {},
+        )
+    assert response.status_code == 200, response.text
+    async with runtime.engine.connect() as conn:
+        ip = (
+            await conn.execute(
+                text(
+                    "SELECT ip FROM audit_log WHERE action = 'auth.login' "
+                    "AND outcome = 'success' ORDER BY id DESC LIMIT 1"
+                )
+            )
+        ).scalar_one()
+    return "secure" in response.headers["set-cookie"].lower().split("; "), ip
+
+
+async def test_the_cookie_is_secure_when_the_request_came_over_https(clean_db: Runtime) -> None:
+    assert clean_db.settings.cookie_secure == "auto"
+    assert await _cookie_flags(clean_db) == (False, "127.0.0.1")
+    assert (await _cookie_flags(clean_db, base_url="https://test"))[0] is True
+    assert (await _cookie_flags(clean_db, cookie_secure=True))[0] is True
+    assert (await _cookie_flags(clean_db, base_url="https://test", cookie_secure=False))[0] is False
+
+
+async def test_forwarded_headers_count_only_from_a_trusted_proxy(clean_db: Runtime) -> None:
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.23"}
+    trusted = await _cookie_flags(
+        clean_db, peer="10.1.2.3", headers=forwarded, trusted_proxies=["10.0.0.0/8"]
+    )
+    assert trusted == (True, "198.51.100.23")
+    # The same headers from anyone else: ignored (plain HTTP, the peer's own address).
+    spoofed = await _cookie_flags(
+        clean_db, peer="203.0.113.9", headers=forwarded, trusted_proxies=["10.0.0.0/8"]
+    )
+    assert spoofed == (False, "203.0.113.9")
+    # And with no proxy configured, from anywhere (uvicorn trusted 127.0.0.1 by default).
+    assert await _cookie_flags(clean_db, headers=forwarded) == (False, "127.0.0.1")

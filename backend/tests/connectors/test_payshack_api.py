@@ -1,29 +1,16 @@
-"""PayShackApiTransport through httpx against a small stand-in of the PayShack API.
-
-The stand-in follows the spec: login → token + clientId, `reseller-id` header checked,
-pages newest first with `nextPage: 0` at the end, date filters read in IST (the reason
-requests are padded), tokens that expire, and an "encrypted" mode.
-"""
+"""PayShackApiTransport through httpx against a small stand-in of the PayShack API
+(`payshack_fake.py`)."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from psp_dashboard.kit.timeparse import IST
-from psp_dashboard.sync.connectors.base import Connector, RawPage
-from psp_dashboard.sync.connectors.http import RetryPolicy
+from psp_dashboard.sync.connectors.base import Connector
 from psp_dashboard.sync.connectors.payshack.api import (
     WATERMARK,
     InMemoryTokenStore,
@@ -31,122 +18,19 @@ from psp_dashboard.sync.connectors.payshack.api import (
     PayShackEncryptedError,
 )
 from psp_dashboard.sync.errors import UpstreamAuthError
-
-EMAIL, PASSWORD = "ops@example.com", "correct horse"
-CLIENT_ID = "5b12c121-06e7-4b53-a8fa-c5d5b56e33ec"
-NOW = datetime(2026, 1, 20, 12, 0, tzinfo=UTC)
-API = "http://payshack.test"
-CIPHERTEXT = "U2FsdGVkX19mYWtlY2lwaGVydGV4dGZvcnRlc3Rz"
-
-
-@dataclass
-class FakePayShack:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    tokens: set[str] = field(default_factory=set)
-    logins: int = 0
-    encrypted: bool = False
-    faults: list[Response] = field(default_factory=list)
-    queries: list[dict[str, str]] = field(default_factory=list)
-    before_page: Callable[[int], None] | None = None  # e.g. new payments arriving mid-walk
-    serial: itertools.count[int] = field(default_factory=itertools.count)
-
-    def add(self, created: datetime, status: str = "Success") -> str:
-        txn_id = f"TXN{next(self.serial):05d}"
-        self.rows.append({"txnId": txn_id, "orderId": f"ORD{txn_id}", "amount": 100,
-                          "paidAmount": 100, "txnStatus": status, "clientName": "91G_TECH_PVT_LTD",
-                          "createdAt": created.isoformat().replace("+00:00", "Z")})  # fmt: skip
-        return txn_id
-
-    async def login(self, request: Request) -> Response:
-        body = await request.json()
-        if body != {"email": EMAIL, "password": PASSWORD}:
-            return JSONResponse({"success": False, "message": "Invalid"}, status_code=401)
-        self.logins += 1
-        token = f"token-{self.logins}"
-        self.tokens.add(token)
-        return JSONResponse({"success": True, "statusCode": 200, "message": "Login Successfully!",
-                             "data": {"userId": "u-1", "clientId": CLIENT_ID, "token": token,
-                                      "refreshToken": "r"}})  # fmt: skip
-
-    def _auth(self, request: Request) -> Response | None:
-        if request.headers.get("authorization", "").removeprefix("Bearer ") not in self.tokens:
-            return JSONResponse({"message": "Unauthorized"}, status_code=401)
-        if request.headers.get("reseller-id") != CLIENT_ID:
-            return JSONResponse({"message": "Forbidden"}, status_code=403)
-        return None
-
-    async def fetch(self, request: Request) -> Response:
-        denied = self._auth(request)
-        if denied is not None:
-            return denied
-        query = dict(request.query_params)
-        self.queries.append(query)
-        if self.faults:
-            return self.faults.pop(0)
-        page, limit = int(query["page"]), int(query["limit"])
-        if self.before_page is not None:
-            self.before_page(page)
-        rows = sorted(self.rows, key=lambda r: r["createdAt"], reverse=True)
-        if "dateFrom" in query:  # this stand-in reads the dates as IST days
-
-            def ist_day(r: dict[str, Any]) -> str:
-                created = datetime.fromisoformat(r["createdAt"])
-                return created.astimezone(IST).date().isoformat()
-
-            rows = [r for r in rows if query["dateFrom"] <= ist_day(r) <= query["dateTo"]]
-        chunk = rows[(page - 1) * limit : page * limit]
-        more = page * limit < len(rows)
-        data: Any = {"transactions": chunk, "totalRecords": len(rows), "perPage": limit,
-                     "currentPageNo": page, "nextPage": page + 1 if more else 0}  # fmt: skip
-        if self.encrypted:
-            data = CIPHERTEXT
-        return JSONResponse({"success": True, "statusCode": 200, "data": data})
-
-    async def clients(self, request: Request) -> Response:
-        denied = self._auth(request)
-        return denied or JSONResponse({"data": [{"clientId": CLIENT_ID, "name": "91G"}]})
-
-    def app(self) -> Starlette:
-        return Starlette(routes=[
-            Route("/indigate-user-svc/api/v1/auth/login", self.login, methods=["POST"]),
-            Route("/indigate-payin-svc/api/v1/payin/transaction/fetch", self.fetch),
-            Route("/indigate-core-svc/api/v1/client/fetch-all-client", self.clients),
-        ])  # fmt: skip
-
-
-@pytest.fixture
-def payshack() -> FakePayShack:
-    return FakePayShack()
-
-
-@pytest.fixture
-async def http(payshack: FakePayShack) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=payshack.app())) as client:
-        yield client
-
-
-class Pauses:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
-def transport(http: httpx.AsyncClient, **options: Any) -> PayShackApiTransport:
-    options.setdefault("page_size", 10)
-    options.setdefault("sleep", Pauses())
-    options.setdefault("token_store", InMemoryTokenStore())
-    return PayShackApiTransport(API, EMAIL, PASSWORD, client=http, now=lambda: NOW,
-                                retry=RetryPolicy(max_attempts=3), **options)  # fmt: skip
-
-
-async def run(conn: PayShackApiTransport, state: dict[str, str]) -> list[RawPage]:
-    return [page async for page in conn.pages(state)]
-
-
-def txn_ids(pages: list[RawPage]) -> set[str]:
-    return {r["txnId"] for p in pages for r in p.records}
+from tests.connectors.payshack_fake import (
+    API,
+    CIPHERTEXT,
+    CLIENT_ID,
+    EMAIL,
+    NOW,
+    PASSWORD,
+    FakePayShack,
+    Pauses,
+    run,
+    transport,
+    txn_ids,
+)
 
 
 def test_transport_satisfies_the_protocol(http: httpx.AsyncClient) -> None:
@@ -165,7 +49,9 @@ async def test_first_sync_reads_whole_history_and_sets_watermark_last(
     assert txn_ids(pages) == {r["txnId"] for r in payshack.rows}
     assert all("dateFrom" not in q for q in payshack.queries)
     assert [p.checkpoint for p in pages[:-1]] == [{}] * (len(pages) - 1)
-    assert pages[-1].checkpoint == {WATERMARK: NOW.isoformat()}
+    # The watermark is the newest createdAt delivered, not our clock.
+    assert pages[-1].checkpoint == {WATERMARK: (NOW - timedelta(days=1)).isoformat()}
+    assert pages[-1].report is not None and pages[-1].report.complete
     assert pauses.calls == [0.3] * (len(pages) - 1)  # pause between pages, not after
 
 
@@ -183,7 +69,7 @@ async def test_incremental_sync_reads_watermark_minus_overlap(
     assert (payshack.queries[0]["dateFrom"], payshack.queries[0]["dateTo"]) == (
         "2026-01-19", "2026-01-21",
     )  # fmt: skip
-    assert pages[-1].checkpoint == {WATERMARK: NOW.isoformat()}
+    assert pages[-1].checkpoint == {WATERMARK: (NOW - timedelta(minutes=10)).isoformat()}
 
 
 async def test_interrupted_walk_keeps_the_old_watermark(
@@ -195,7 +81,7 @@ async def test_interrupted_walk_keeps_the_old_watermark(
     pages = transport(http).pages({WATERMARK: watermark})
     first = await anext(pages)
     await pages.aclose()  # the run dies after one page
-    assert first.checkpoint == {WATERMARK: watermark}
+    assert first.checkpoint == {}  # the stored watermark stays as it is
 
 
 async def test_rows_arriving_mid_walk_shift_pages_without_gaps(

@@ -13,7 +13,7 @@ import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import aclosing
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -83,11 +83,12 @@ def browser(sb: SandboxHandle, tmp_path: Path, **options: Any) -> PayShackBrowse
     options.setdefault("state_store", InMemoryStateStore())
     options.setdefault("password", sb.credentials.payshack_pass)
     options.setdefault("payin_path", sb.sandbox.payin_path)
+    options.setdefault("late_change_days", 0)  # windows here; the sweep is tested elsewhere
+    options.setdefault("timeout_seconds", 20)
     return PayShackBrowserTransport(
         sb.payshack_base_url,
         sb.credentials.payshack_email,
         diagnostics_dir=tmp_path / "diagnostics",
-        timeout_seconds=20,
         sleep=no_pause,
         now=lambda: sb.world.clock,  # the world's own time, as the api tests do
         **options,
@@ -102,6 +103,7 @@ def api(sb: SandboxHandle) -> PayShackApiTransport:
         pause_seconds=0,
         retry=FAST,
         now=lambda: sb.world.clock,
+        late_change_days=0,
     )
 
 
@@ -117,6 +119,14 @@ def split(conn: Connector, pages: Iterable[RawPage]) -> tuple[dict[str, Any], Co
             else:
                 good[txn.source_id] = txn
     return good, reasons
+
+
+def newest_payin(sb: SandboxHandle) -> str:
+    """The watermark a complete walk leaves: the newest createdAt, to the second (the
+    table shows no milliseconds)."""
+    world = sb.world
+    newest = datetime.fromtimestamp(world.ps_time_ms(world.ps_order[-1]) // 1000, UTC)
+    return newest.isoformat()
 
 
 def second(value: datetime | None) -> datetime | None:
@@ -164,7 +174,8 @@ async def test_first_sync_equals_the_api_transport_and_the_truth(
     conn = browser(sb, tmp_path)
     pages = await collect(conn)
     assert len(pages) >= 3  # 100 rows per page: the page-size select was set to its maximum
-    assert pages[-1].checkpoint == {WATERMARK: sb.world.clock.isoformat()}
+    assert pages[-1].checkpoint == {WATERMARK: newest_payin(sb)}
+    assert pages[-1].report is not None and pages[-1].report.complete
     assert all(p.checkpoint == {} for p in pages[:-1])  # the watermark rides on the last page
     scraped, reasons = split(conn, pages)
     from_api, api_reasons = split(api(sb), await collect(api(sb)))
@@ -189,7 +200,7 @@ async def test_incremental_sync_reuses_the_saved_login_and_reads_the_window_like
     scraped, _ = split(conn, pages)
     from_api, _ = split(other, await collect(other, state))
     assert_same_records(scraped, from_api)
-    assert pages[-1].checkpoint == {WATERMARK: sb.world.clock.isoformat()}
+    assert pages[-1].checkpoint == {WATERMARK: newest_payin(sb)}
     window_start = datetime.fromisoformat(state[WATERMARK]) - conn.overlap
     assert scraped and all(t.created_at >= second(window_start) for t in scraped.values())
 
@@ -225,12 +236,14 @@ async def test_failed_page_loads_are_retried(sb: SandboxHandle, tmp_path: Path) 
 
 
 async def test_a_renamed_column_is_named_and_diagnosed(sb: SandboxHandle, tmp_path: Path) -> None:
-    sb.sandbox.payin_header_renames = {"UTR": "Bank Reference"}
-    with pytest.raises(PayShackColumnMissingError, match="required column 'UTR'") as caught:
+    sb.sandbox.payin_header_renames = {"Transaction ID": "Reference Key"}
+    with pytest.raises(
+        PayShackColumnMissingError, match="required column 'Transaction ID'"
+    ) as caught:
         await collect(browser(sb, tmp_path))
     error = caught.value
     assert error.screenshot is not None and error.screenshot.stat().st_size > 0
-    assert error.html is not None and "Bank Reference" in error.html.read_text()
+    assert error.html is not None and "Reference Key" in error.html.read_text()
     assert str(error.screenshot) in str(error) and str(error.html) in str(error)
     saved = error.html.read_text()
     assert sb.credentials.payshack_email not in saved
@@ -248,7 +261,12 @@ async def test_a_rejected_login_is_named_without_the_password(
     assert "wrong-Pa55word" not in caught.value.html.read_text()
 
 
-async def test_a_run_cancelled_mid_walk_closes_chromium(sb: SandboxHandle, tmp_path: Path) -> None:
+async def test_a_run_cancelled_mid_walk_closes_chromium(tmp_path: Path) -> None:
+    with sandbox_thread(SandboxConfig(world=WorldConfig(days=1, per_day=1500))) as sb:
+        await cancel_mid_walk(sb, tmp_path)
+
+
+async def cancel_mid_walk(sb: SandboxHandle, tmp_path: Path) -> None:
     first_page = asyncio.Event()
 
     async def run() -> None:  # consumes pages the way run_sync does

@@ -79,7 +79,12 @@ def test_parse_vima_card_time_rejects_other_shapes(text: str) -> None:
         ("15 Jan 2026, 09:16:46 PM", utc(2026, 1, 15, 15, 46, 46)),
         ("15/01/2026 21:16:46", utc(2026, 1, 15, 15, 46, 46)),
         ("15 Jan 2026, 9:16:46 pm", utc(2026, 1, 15, 15, 46, 46)),
-        ("15 January 2026 21:16", None),  # 24-hour clock without AM/PM is not this format
+        ("15 January 2026 21:16", utc(2026, 1, 15, 15, 46)),  # 24-hour clock, no AM/PM
+        ("2026-03-04 05:25:14", utc(2026, 3, 3, 23, 55, 14)),  # year first (re-skins)
+        ("04-03-2026 05:25:14", utc(2026, 3, 3, 23, 55, 14)),
+        ("04 Mar 2026, 05:25:14 AM", utc(2026, 3, 3, 23, 55, 14)),
+        ("15 Jan 2026, 13:16:46 PM", None),  # 13 on a 12-hour clock
+        ("2026-02-30 10:00:00", None),
         # Midnight and noon on the 12-hour clock.
         ("15 Jan 2026, 12:00:00 AM", utc(2026, 1, 14, 18, 30)),
         ("15 Jan 2026, 12:00:00 PM", utc(2026, 1, 15, 6, 30)),

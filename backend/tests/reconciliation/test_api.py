@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 from httpx import AsyncClient, Response
+from sqlalchemy import text
 
 from psp_dashboard.reconciliation.runs import day_lock
 from psp_dashboard.runtime import Runtime
@@ -275,3 +276,63 @@ async def test_pages_walk_days_newest_first(api: Caller) -> None:
     only = payload(await api.get("/reconciliation/discrepancies", from_date="2026-03-09",
                                  to_date="2026-03-09"))  # fmt: skip
     assert [r["client_operation_id"] for r in only["data"]] == ["B1", "B2"]
+
+
+# ---------------------------------------------------------------- security findings 5, 9, 11
+
+PAYER_NOTE = "payer x@y.com, phone 9876543210, vpa a9876@okhdfc"
+
+
+async def test_notes_and_details_reach_viewers_masked(api: Caller) -> None:
+    """Finding 5: `payer x@y.com, phone 98…, vpa a@okhdfc` came back verbatim to viewers
+    in the discrepancy list and detail, and so did names under keys the masker did not
+    know (`beneficiary.accountName`)."""
+    await api.post("/reconciliation/run", {"date": D.isoformat()})
+    row = payload(await api.get("/reconciliation/discrepancies", type="amount"))["data"][0]
+    path = f"/reconciliation/discrepancies/{row['id']}/resolve"
+    assert (await api.post(path, {"resolution": "acknowledged", "note": PAYER_NOTE})).is_success
+    async with api.runtime.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE reconciliation_results SET details = details || CAST(:extra AS jsonb) "
+                "WHERE id = :id"
+            ),
+            {
+                "id": row["id"],
+                "extra": json.dumps(
+                    {"beneficiary": {"accountName": "Asha Rao"}, "remark": "ask asha@example.in"}
+                ),
+            },
+        )
+    detail = payload(await api.get(f"/reconciliation/discrepancies/{row['id']}"))["data"]
+    listed = payload(await api.get("/reconciliation/discrepancies", type="amount"))["data"][0]
+    for seen in (detail, listed):
+        assert seen["note"] == "payer x***@y.com, phone ******3210, vpa a9*76@okhdfc"
+        assert seen["details"]["beneficiary"] == {"accountName": "A*** R***"}
+        assert seen["details"]["remark"] == "ask a***@example.in"
+        assert seen["resolved_by"] == "analyst@tests.local"  # staff, not payer data
+    analyst = payload(await api.get(f"/reconciliation/discrepancies/{row['id']}", "analyst"))
+    assert analyst["data"]["note"] == PAYER_NOTE
+
+
+async def test_only_days_with_a_run_are_cached(api: Caller) -> None:
+    """Finding 9: any day a viewer named was cached for an hour (584 bytes each)."""
+    redis, prefix = api.runtime.cache.redis, api.runtime.cache.prefix
+    for day in ("2001-01-01", "2031-07-04", D.isoformat()):
+        assert (await api.get("/reconciliation/summary", date=day)).status_code == 200
+    assert await redis.keys(f"{prefix}recon:summary:*") == []
+    await api.post("/reconciliation/run", {"date": D.isoformat()})
+    await api.get("/reconciliation/summary", date=D.isoformat())
+    assert await redis.keys(f"{prefix}recon:summary:*") == [
+        f"{prefix}recon:summary:{D.isoformat()}".encode()
+    ]
+
+
+async def test_a_run_of_a_day_before_2000_is_refused_and_not_recorded(api: Caller) -> None:
+    """Finding 11: 0001-01-01 answered 200 with a recorded failed run (TypeError)."""
+    refused = await api.post("/reconciliation/run", {"date": "0001-01-01"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"]["field"] == "date"
+    async with api.runtime.engine.connect() as conn:
+        runs = (await conn.execute(text("SELECT count(*) FROM reconciliation_runs"))).scalar_one()
+    assert runs == 0

@@ -127,8 +127,8 @@ async def test_changed_type_reopens_and_changes_are_listed(rt: Runtime) -> None:
     assert second.summary is not None
     assert second.summary["changes"] == {"new": 1, "cleared": 0, "changed_type": 1}
     async with rt.engine.connect() as conn:
-        new = await service.list_changes(conn, second.run_id, "new", 1, 50)
-        changed = await service.list_changes(conn, second.run_id, "changed_type", 1, 50)
+        new = await service.list_changes(conn, SYSTEM, second.run_id, "new", 1, 50)
+        changed = await service.list_changes(conn, SYSTEM, second.run_id, "changed_type", 1, 50)
     assert [r["client_operation_id"] for r in new["data"]] == ["N"]
     assert [r["client_operation_id"] for r in changed["data"]] == ["A"]
 
@@ -208,7 +208,7 @@ async def test_rows_of_a_run_whose_process_died_are_deleted_by_the_next_run(
         )
     async with rt.engine.connect() as conn:
         listed = await service.list_discrepancies(
-            conn, service.ResultFilter(run_id=dead), page=1, limit=50
+            conn, SYSTEM, service.ResultFilter(run_id=dead), page=1, limit=50
         )
     assert listed["data"] == [] and listed["meta"]["total"] == 0
     fresh = await run(rt, D)

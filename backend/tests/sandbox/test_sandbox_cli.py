@@ -58,6 +58,8 @@ def test_cli_serves_until_interrupted() -> None:
             "1",
             "--per-day",
             "200",
+            # A whole day: cut at "now", the world is nearly empty just after 00:00 UTC.
+            "--full-days",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -11,7 +11,7 @@ so one client can act as several roles (and as nobody) by the headers it passes.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from httpx import AsyncClient
@@ -61,17 +61,28 @@ async def sign_in(client: AsyncClient, runtime: Runtime, role: str = "admin") ->
 
 
 async def api_token(
-    runtime: Runtime, role: str = "admin", *, expires_at: datetime | None = None
+    runtime: Runtime,
+    role: str = "admin",
+    *,
+    expires_at: datetime | None = None,
+    scope: str | None = None,
 ) -> dict[str, str]:
-    """An `Authorization: Bearer` header for the role's test user (inserted directly)."""
+    """An `Authorization: Bearer` header for the role's test user (inserted directly),
+    scoped to that role unless `scope` says otherwise; it lives a day by default."""
     user_id = await ensure_test_user(runtime, role)
     token = new_token()
     async with runtime.engine.begin() as conn:
         await conn.execute(
             text(
-                "INSERT INTO api_tokens (user_id, name, token_hash, prefix, expires_at) "
-                "VALUES (:u, 'test', :h, :p, :x)"
+                "INSERT INTO api_tokens (user_id, name, token_hash, prefix, expires_at, scope) "
+                "VALUES (:u, 'test', :h, :p, :x, :s)"
             ),
-            {"u": user_id, "h": token_digest(token), "p": token[:PREFIX_LENGTH], "x": expires_at},
+            {
+                "u": user_id,
+                "h": token_digest(token),
+                "p": token[:PREFIX_LENGTH],
+                "x": expires_at or datetime.now(UTC) + timedelta(days=1),
+                "s": scope or role,
+            },
         )
     return {"Authorization": f"Bearer {token}"}

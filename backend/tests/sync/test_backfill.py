@@ -65,3 +65,27 @@ async def test_killed_backfill_resumes_from_its_shards(
     total_ops = sum(1 for _ in sandbox.world.vima_entries())
     assert report["fetched"] < total_ops, "finished pages were fetched again"
     await assert_matches_truth(clean_db, sandbox, "vima")
+
+
+async def test_a_payshack_day_that_cannot_be_shown_whole_stays_to_do(
+    wired: Runtime, sandbox: SandboxHandle
+) -> None:
+    wired.settings = wired.settings.model_copy(update={"payshack_page_pause_ms": 0})
+    sandbox.faults.payshack.update(drop_last_pages=1)
+    backfill_id = await create_backfill(wired, "payshack", FIRST, FIRST, "test")
+    result = await run_backfill(wired, backfill_id)
+    assert result.status == "incomplete" and result.error is not None
+    assert "INCOMPLETE" in result.error
+    async with wired.engine.connect() as conn:
+        status, shards = (
+            await conn.execute(
+                text("SELECT status, shards FROM sync_backfills WHERE id = :i"), {"i": backfill_id}
+            )
+        ).one()
+    (shard,) = shards.values()
+    assert status == "incomplete" and shard["done"] is False
+    (short,) = shard["incomplete"]
+    assert short["expected"] > short["read"]
+    sandbox.faults.payshack.update(drop_last_pages=0)
+    resumed = await run_backfill(wired, backfill_id)  # the day is read again, whole
+    assert resumed.status == "success", resumed.error

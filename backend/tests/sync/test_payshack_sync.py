@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -81,11 +82,13 @@ async def test_new_payins_and_late_status_changes_inside_overlap_are_applied(
 async def test_the_daily_reread_applies_status_changes_older_than_the_overlap(
     clean_db: Runtime,
 ) -> None:
-    """The incremental sync re-reads only its overlap (1 h here): pendings of yesterday
-    settled later are missed by it and caught by the daily re-read of the last days."""
+    """With the late-change sweep off, the incremental sync re-reads only its overlap
+    (1 h here): pendings of yesterday settled later are missed by it and caught by the
+    daily re-read of the last days."""
     with recent_world(
-        clean_db, 23, 400, payshack_overlap_minutes=60, payshack_reread_days=2
-    ) as recent:
+        clean_db, 23, 400, payshack_overlap_minutes=60, payshack_reread_days=2,
+        payshack_late_change_days=0,
+    ) as recent:  # fmt: skip
         assert (await sync_source(clean_db, "payshack")).status == "success"
         # The oldest pendings (yesterday's) settle: outside the 1 h overlap.
         settled = len(recent.world.advance(settle=40).settled)
@@ -103,7 +106,24 @@ async def test_the_daily_reread_applies_status_changes_older_than_the_overlap(
 
 
 async def test_the_reread_is_off_with_zero_days(wired: Runtime) -> None:
-    wired.settings = wired.settings.model_copy(update={"payshack_reread_days": 0})
+    wired.settings = wired.settings.model_copy(
+        update={"payshack_reread_days": 0, "payshack_reread_refund_days": 0}
+    )
     assert await reread_payshack(wired) is None
     jobs = extra_jobs(wired)
     assert "payshack:reread" not in jobs and "recon:daily" in jobs
+
+
+async def test_the_reread_runs_once_however_many_workers_fire_it(wired: Runtime) -> None:
+    wired.settings = wired.settings.model_copy(update={"payshack_page_pause_ms": 0})
+    assert (await sync_source(wired, "payshack")).status == "success"
+    # Two workers' schedulers fire at the same minute: one reads, the other waits for
+    # the source's lock and then finds today's re-read done.
+    first, second = await asyncio.gather(reread_payshack(wired), reread_payshack(wired))
+    assert first is not None and second is not None
+    assert sorted([first.status, second.status]) == ["skipped", "success"]
+    async with wired.engine.connect() as conn:
+        runs = (
+            await conn.execute(text("SELECT COUNT(*) FROM sync_runs WHERE kind = 'reread'"))
+        ).scalar_one()
+    assert runs == 1

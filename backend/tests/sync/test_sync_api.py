@@ -44,6 +44,40 @@ async def test_status_has_the_contract_shape_after_a_sync(
     assert sources[1]["last_successful_sync"] is None
 
 
+async def test_an_incomplete_run_shows_as_such_with_both_numbers(
+    wired: Runtime, sandbox: SandboxHandle, client: AsyncClient
+) -> None:
+    wired.settings = wired.settings.model_copy(update={"payshack_page_pause_ms": 0})
+    sandbox.faults.payshack.update(drop_last_pages=1)  # the provider drops the last page
+    result = await sync_source(wired, "payshack")
+    assert result.status == "incomplete"
+    headers = await sign_in(client, wired, "viewer")
+    payshack = (await client.get("/api/v1/sync/status", headers=headers)).json()["data"]["sources"][
+        1
+    ]
+    assert payshack["status"] == "incomplete"
+    assert payshack["last_successful_sync"] is None and payshack["watermark"] is None
+    last = payshack["last_run"]
+    assert last["status"] == "incomplete" and last["rows_expected"] > last["rows_read"] > 0
+    assert payshack["error_message"].startswith("INCOMPLETE:")
+    assert f"{last['rows_expected']:,}" in payshack["error_message"]
+    runs = (await client.get("/api/v1/sync/runs?source=payshack", headers=headers)).json()
+    run = runs["data"][0]
+    assert (run["status"], run["rows_expected"], run["rows_read"]) == (
+        "incomplete", last["rows_expected"], last["rows_read"],
+    )  # fmt: skip
+    (window,) = run["completeness"]
+    assert window["complete"] is False and window["attempts"] == 2
+    assert window["ending"] == "empty-page"
+    sandbox.faults.payshack.update(drop_last_pages=0)
+    assert (await sync_source(wired, "payshack")).status == "success"
+    again = (await client.get("/api/v1/sync/status", headers=headers)).json()["data"]
+    healed = again["sources"][1]
+    assert healed["status"] == "idle" and healed["last_run"]["status"] == "success"
+    assert healed["newest_record_at"] is not None
+    assert healed["last_run"]["rows_expected"] == healed["last_run"]["rows_read"]
+
+
 async def test_a_failure_shows_in_status_and_runs(
     wired: Runtime, sandbox: SandboxHandle, client: AsyncClient
 ) -> None:

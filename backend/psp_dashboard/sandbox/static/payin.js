@@ -1,88 +1,56 @@
-// PayShack sandbox: the Pay-In page. Fetches one page of pay-ins as JSON (decrypting it
-// with WebCrypto AES-GCM when the server sends a string), then renders the table the way
-// an Indian dashboard shows it: rupees with Indian digit grouping and IST times.
+// PayShack sandbox: the Pay-In page's state and data calls. Fetches one page of pay-ins
+// as JSON (decrypting it with WebCrypto AES-GCM when the server sends a string) and hands
+// it to the variant's view (payin_view.js). Only the newest request may render.
 (function () {
   "use strict";
 
-  var cfg = JSON.parse(document.getElementById("ps-config").textContent);
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  var IST_MS = 19800000;
-  var table = document.getElementById("payins");
-  var tbody = table.querySelector("tbody");
-  var summary = document.getElementById("summary");
-  var errorBox = document.getElementById("error");
-  var errorText = document.getElementById("error-text");
-  var prevBtn = document.getElementById("prev");
-  var nextBtn = document.getElementById("next");
-  var pageNo = document.getElementById("page-no");
-  var sizeSel = document.getElementById("page-size");
-  var fromInput = document.getElementById("date-from");
-  var toInput = document.getElementById("date-to");
-  var params = new URLSearchParams(location.search);
-  var state = {
+  const cfg = JSON.parse(document.getElementById("ps-config").textContent);
+  const v = cfg.variant;
+  const errorBox = document.getElementById("error");
+  const errorText = document.getElementById("error-text");
+  const SIZES = [10, 25, 50, 100];
+
+  // Without url_state the page forgets everything on reload, like many SPAs.
+  const params = new URLSearchParams(v.url_state ? location.search : "");
+  const askedLimit = parseInt(params.get("limit") || "", 10);
+  const state = {
     page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
-    limit: parseInt(params.get("limit") || "10", 10) || 10,
+    limit: v.size_selector && askedLimit >= 1 && askedLimit <= 100 ? askedLimit : v.page_size,
     from: params.get("dateFrom") || "",
-    to: params.get("dateTo") || ""
+    to: params.get("dateTo") || "",
+    status: v.status_filter ? params.get("status") || "" : ""
   };
-  var last = null;
-  var seq = 0;
-  var aesKey = null;
+  let last = null;
+  let seq = 0;
+  let aesKey = null;
 
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function groupIndian(digits) {
-    if (digits.length <= 3) return digits;
-    var head = digits.slice(0, -3), parts = [];
-    while (head.length > 2) { parts.unshift(head.slice(-2)); head = head.slice(0, -2); }
-    if (head) parts.unshift(head);
-    return parts.join(",") + "," + digits.slice(-3);
+  function query(page) {
+    const q = new URLSearchParams({ page: page, limit: state.limit });
+    if (state.from) q.set("dateFrom", state.from);
+    if (state.to) q.set("dateTo", state.to);
+    if (state.status) q.set("status", state.status);
+    return q;
   }
 
-  function money(value, symbol) {
-    if (value === null || value === undefined) return "—";
-    if (typeof value !== "number" || !isFinite(value)) return String(value);
-    var fixed = Math.abs(value).toFixed(2).split(".");
-    return (value < 0 ? "-" : "") + symbol + groupIndian(fixed[0]) + "." + fixed[1];
+  function href(page) {
+    return v.url_state && page ? location.pathname + "?" + query(page).toString() : "#";
   }
 
-  // Strict ISO-8601 UTC parsing: anything else is shown as sent.
-  function parseIso(text) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?Z$/.exec(text || "");
-    if (!m) return null;
-    var ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-    var d = new Date(ms);
-    if (d.getUTCDate() !== +m[3] || d.getUTCHours() !== +m[4] || d.getUTCMinutes() !== +m[5]) return null;
-    return new Date(ms + IST_MS);
-  }
+  const view = window.PayShackView.build(cfg, {
+    step(delta) { if (last) go(state.page + delta); },
+    go,
+    href
+  });
 
-  function longIst(text) {  // 15 Jan 2026, 09:16:46 PM
-    var d = parseIso(text);
-    if (!d) return text == null ? "" : String(text);
-    var h = d.getUTCHours(), ampm = h >= 12 ? "PM" : "AM";
-    h = h % 12 || 12;
-    return pad(d.getUTCDate()) + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() + ", " +
-      pad(h) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " " + ampm;
-  }
-
-  function shortIst(text) {  // 15/01/2026 21:16:46
-    var d = parseIso(text);
-    if (!d) return text == null ? "" : String(text);
-    return pad(d.getUTCDate()) + "/" + pad(d.getUTCMonth() + 1) + "/" + d.getUTCFullYear() + " " +
-      pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds());
-  }
-
-  function badgeClass(status) {
-    var s = String(status || "").toLowerCase();
-    if (s === "success") return "success";
-    if (s === "failed" || s === "tampered") return "failed";
-    if (s === "refunded" || s === "cb_refunded") return "refunded";
-    return "pending";
+  function go(page) {
+    if (!last || page < 1 || page > Math.max(1, last.totalPages)) return;
+    state.page = page;
+    load();
   }
 
   function b64bytes(text) {
-    var bin = atob(text), out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    const bin = atob(text), out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
 
@@ -91,106 +59,73 @@
     if (!aesKey) {
       aesKey = await crypto.subtle.importKey("raw", b64bytes(cfg.key), "AES-GCM", false, ["decrypt"]);
     }
-    var raw = b64bytes(data);
-    var plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: raw.slice(0, 12) }, aesKey, raw.slice(12));
+    const raw = b64bytes(data);
+    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: raw.slice(0, 12) }, aesKey, raw.slice(12));
     return JSON.parse(new TextDecoder().decode(plain));
   }
 
-  // Cells follow cfg.columns (the server may rename, reorder or hide columns).
-  var FORMATS = {
-    amount: function (t) { return money(t.amount, "₹"); },
-    paidAmount: function (t) { return money(t.paidAmount, ""); },
-    utr: function (t) { return t.utr || "—"; },
-    createdAt: function (t) { return longIst(t.createdAt); },
-    modifiedAt: function (t) { return shortIst(t.modifiedAt); }
-  };
-  var NUMERIC = { amount: true, paidAmount: true };
-
-  function cell(row, text, cls) {
-    var td = document.createElement("td");
-    td.textContent = text == null ? "" : String(text);
-    if (cls) td.className = cls;
-    row.appendChild(td);
-    return td;
-  }
-
-  function render(data) {
-    var frag = document.createDocumentFragment();
-    data.transactions.forEach(function (t) {
-      var tr = document.createElement("tr");
-      cfg.columns.forEach(function (col) {
-        if (col.key === "txnStatus") {
-          var badge = document.createElement("span");
-          badge.className = "badge " + badgeClass(t.txnStatus);
-          badge.textContent = t.txnStatus;
-          cell(tr, "").appendChild(badge);
-        } else {
-          var format = FORMATS[col.key];
-          cell(tr, format ? format(t) : t[col.key], NUMERIC[col.key] ? "num" : "");
-        }
-      });
-      frag.appendChild(tr);
-    });
-    tbody.replaceChildren(frag);
-    var first = data.totalRecords ? (data.currentPageNo - 1) * data.perPage + 1 : 0;
-    var lastRow = data.totalRecords ? first + data.transactions.length - 1 : 0;
-    summary.textContent = "Showing " + groupIndian(String(first)) + "–" + groupIndian(String(lastRow)) +
-      " of " + groupIndian(String(data.totalRecords));
-    pageNo.textContent = "Page " + data.currentPageNo + " of " + Math.max(1, data.totalPages);
-    prevBtn.disabled = data.currentPageNo <= 1;
-    nextBtn.disabled = !data.nextPage;
-    last = data;
-  }
-
   function syncUrl() {
-    var q = new URLSearchParams();
-    q.set("page", state.page);
-    q.set("limit", state.limit);
-    if (state.from) q.set("dateFrom", state.from);
-    if (state.to) q.set("dateTo", state.to);
+    if (!v.url_state) return;
+    const q = query(state.page);
+    if (!v.size_selector) q.delete("limit");
     history.replaceState(null, "", location.pathname + "?" + q.toString());
   }
 
+  // The pager may trail the rows (pager_lag_ms): a page that has rendered its rows is
+  // not yet a page whose Next button tells the truth.
+  function settlePager(mine, data) {
+    if (!v.pager_lag_ms) { view.pager.update(data); return; }
+    setTimeout(() => { if (mine === seq) view.pager.update(data); }, v.pager_lag_ms);
+  }
+
   async function load() {
-    var mine = ++seq;
-    table.setAttribute("aria-busy", "true");
-    table.dataset.state = "loading";
-    prevBtn.disabled = true;
-    nextBtn.disabled = true;
+    const mine = ++seq;
+    view.loading();
     errorBox.hidden = true;
     syncUrl();
-    var q = new URLSearchParams({ page: state.page, limit: state.limit });
-    if (state.from) q.set("dateFrom", state.from);
-    if (state.to) q.set("dateTo", state.to);
     try {
-      var resp = await fetch(cfg.dataUrl + "?" + q.toString(), { credentials: "same-origin" });
+      const resp = await fetch(cfg.dataUrl + "?" + query(state.page).toString(), { credentials: "same-origin" });
       if (resp.status === 401) { location.assign(cfg.loginUrl); return; }
       if (!resp.ok) throw new Error("HTTP " + resp.status);
-      var body = await resp.json();
-      var data = await unseal(body.data);
+      const body = await resp.json();
+      const data = await unseal(body.data);
       if (mine !== seq) return;  // a newer request superseded this one
-      render(data);
-      table.dataset.state = "ready";
+      view.rows(data);
+      last = data;
+      view.settled("ready");
+      settlePager(mine, data);
     } catch (err) {
       if (mine !== seq) return;
       errorText.textContent = "Could not load transactions (" + err.message + ").";
       errorBox.hidden = false;
-      table.dataset.state = "error";
-      if (last) { prevBtn.disabled = last.currentPageNo <= 1; nextBtn.disabled = !last.nextPage; }
-    } finally {
-      if (mine === seq) table.setAttribute("aria-busy", "false");
+      view.settled("error");
+      if (last) view.pager.update(last);
     }
   }
 
-  sizeSel.value = String(state.limit);
-  fromInput.value = state.from;
-  toInput.value = state.to;
-  sizeSel.addEventListener("change", function () { state.limit = parseInt(sizeSel.value, 10); state.page = 1; load(); });
-  document.getElementById("apply").addEventListener("click", function () {
-    state.from = fromInput.value; state.to = toInput.value; state.page = 1; load();
-  });
-  prevBtn.addEventListener("click", function () { if (state.page > 1) { state.page -= 1; load(); } });
-  nextBtn.addEventListener("click", function () { if (last && last.nextPage) { state.page = last.nextPage; load(); } });
+  function apply() {
+    const chosen = view.filters.read();
+    if (!chosen) return;  // the field shows what it expects
+    Object.assign(state, chosen, { page: 1 });
+    load();
+  }
+
+  view.filters.show(state);
+  if (view.filters.apply) view.filters.apply.addEventListener("click", apply);
+  if (v.apply === "enter") {
+    // No button: Enter in a filter field applies; editing alone changes nothing.
+    view.filters.inputs.forEach((input) => input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); apply(); }
+    }));
+  }
+  if (view.sizeSel) {
+    view.sizeSel.value = String(SIZES.indexOf(state.limit) >= 0 ? state.limit : v.page_size);
+    view.sizeSel.addEventListener("change", () => {
+      state.limit = parseInt(view.sizeSel.value, 10);
+      state.page = 1;
+      load();
+    });
+  }
   document.getElementById("retry").addEventListener("click", load);
   load();
 })();

@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from psp_dashboard.sync.connectors.completeness import WindowReport
 from psp_dashboard.sync.records import NormalizedTransaction, Source
 
 
@@ -25,6 +26,9 @@ class RawPage:
     checkpoint: dict[str, str] = field(default_factory=dict)
     page_no: int = 1  # 1-based position within this run, across streams
     stream: str = ""  # which walk produced it, e.g. "create", "update", "window"
+    # On the last page of a window: what the provider said the window holds and what the
+    # walk accounted for. A report that is not complete makes the run `incomplete`.
+    report: WindowReport | None = None
 
 
 class Connector(Protocol):

@@ -18,6 +18,16 @@ export function Header({ live }: { live: LiveState }) {
   const { me, signOut } = useAuth();
   const sync = useSyncStatus();
   const failing = (sync.data?.sources ?? []).filter((s) => s.status === 'failed');
+  const incomplete = (sync.data?.sources ?? []).filter((s) => s.status === 'incomplete');
+  const alertParts = [
+    { list: failing, what: 'failing', names: 'Failing' },
+    { list: incomplete, what: 'incomplete', names: 'Incomplete (data may be missing)' },
+  ]
+    .filter((x) => x.list.length)
+    .map((x) => ({
+      count: `${x.list.length} source(s) ${x.what}`,
+      names: `${x.names}: ${x.list.map((s) => s.source).join(', ')}`,
+    }));
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
 
@@ -62,11 +72,15 @@ export function Header({ live }: { live: LiveState }) {
         <Link
           href="/sync/"
           className="relative rounded-sm p-2 text-fg-2 hover:bg-input hover:text-fg"
-          aria-label={failing.length ? `Alerts: ${failing.length} source(s) failing` : 'Alerts: none'}
-          title={failing.length ? `Failing: ${failing.map((s) => s.source).join(', ')}` : 'No alerts'}
+          aria-label={alertParts.length ? `Alerts: ${alertParts.map((x) => x.count).join(', ')}` : 'Alerts: none'}
+          title={alertParts.length ? alertParts.map((x) => x.names).join('\n') : 'No alerts'}
         >
           <Bell className="h-4 w-4" />
-          {failing.length ? <span className="absolute right-1.5 top-1.5 h-2 w-2 rounded-full bg-failed" /> : null}
+          {alertParts.length ? (
+            <span
+              className={cn('absolute right-1.5 top-1.5 h-2 w-2 rounded-full', failing.length ? 'bg-failed' : 'bg-pending')}
+            />
+          ) : null}
         </Link>
         <button
           type="button"

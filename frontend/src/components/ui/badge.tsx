@@ -45,6 +45,7 @@ export function statusTone(status: string | null | undefined): Tone {
     case 'running':
     case 'started':
     case 'partial':
+    case 'incomplete':
     case 'acknowledged':
     case 'amount':
     case 'status':

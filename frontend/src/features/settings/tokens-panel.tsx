@@ -7,14 +7,14 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Input, Label } from '@/components/ui/input';
+import { Input, Label, Select } from '@/components/ui/input';
 import { Dialog } from '@/components/ui/overlay';
 import { TableSkeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState, InlineError } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { apiGet, apiSend } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
-import type { ApiToken, CreatedToken } from '@/lib/api/types';
+import { TOKEN_SCOPES, type ApiToken, type CreatedToken, type TokenScope } from '@/lib/api/types';
 import { formatDateTime, formatRelative, type TimeZone } from '@/lib/dates';
 
 export function TokensPanel({ tz }: { tz: TimeZone }) {
@@ -58,6 +58,7 @@ export function TokensPanel({ tz }: { tz: TimeZone }) {
               <tr className="border-b border-border text-caption uppercase tracking-wide text-muted">
                 <th className="px-4 py-2 font-medium">Name</th>
                 <th className="px-4 py-2 font-medium">Prefix</th>
+                <th className="px-4 py-2 font-medium">Scope</th>
                 <th className="px-4 py-2 font-medium">Created</th>
                 <th className="px-4 py-2 font-medium">Last used</th>
                 <th className="px-4 py-2 font-medium">Expires</th>
@@ -73,6 +74,7 @@ export function TokensPanel({ tz }: { tz: TimeZone }) {
                     {t.user_email ? <span className="block text-caption text-muted">{t.user_email}</span> : null}
                   </td>
                   <td className="px-4 py-2 font-mono text-caption text-fg-2">{t.prefix ? `${t.prefix}…` : '—'}</td>
+                  <td className="px-4 py-2 text-caption text-fg-2">{t.scope ?? '—'}</td>
                   <td className="px-4 py-2 font-mono text-caption text-fg-2">{formatDateTime(t.created_at, tz, false)}</td>
                   <td className="px-4 py-2 text-caption text-fg-2">
                     {t.last_used_at ? formatRelative(t.last_used_at) : 'never'}
@@ -121,16 +123,25 @@ export function TokensPanel({ tz }: { tz: TimeZone }) {
   );
 }
 
+const SCOPE_LABELS: Record<TokenScope, string> = {
+  viewer: 'viewer — read, payer data masked',
+  analyst: 'analyst — read, run and resolve reconciliations, export',
+  admin: 'admin — everything you can do',
+  read: 'read-only — your role, GET requests only',
+};
+
 function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
+  const [scope, setScope] = useState<TokenScope>('viewer');
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const m = useMutation({
     mutationFn: () => {
       const n = Number(days);
-      const expires_at = n > 0 ? new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
-      return apiSend<CreatedToken>('POST', '/tokens', { name: name.trim(), expires_at });
+      // No expiry given: the server sets the longest it allows (TOKEN_MAX_DAYS).
+      const expires_at = n > 0 ? new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+      return apiSend<CreatedToken>('POST', '/tokens', { name: name.trim(), expires_at, scope });
     },
     onSuccess: (t) => {
       setCreated(t);
@@ -140,6 +151,7 @@ function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: () => vo
   const close = () => {
     setCreated(null);
     setName('');
+    setScope('viewer');
     m.reset();
     onClose();
   };
@@ -185,8 +197,18 @@ function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: () => vo
             <Input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Finance BI nightly export" />
           </Label>
           <Label>
-            Expires after (days, 0 = never)
-            <Input type="number" min={0} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+            Scope
+            <Select value={scope} onChange={(e) => setScope(e.target.value as TokenScope)} data-testid="token-scope">
+              {TOKEN_SCOPES.map((s) => (
+                <option key={s} value={s}>
+                  {SCOPE_LABELS[s]}
+                </option>
+              ))}
+            </Select>
+          </Label>
+          <Label>
+            Expires after (days; at most 90 unless the server allows more)
+            <Input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
           </Label>
           <InlineError error={m.error} />
         </>

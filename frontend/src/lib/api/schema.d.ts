@@ -802,7 +802,7 @@ export interface components {
       /** Created At */
       created_at: string;
       /** Expires At */
-      expires_at: string | null;
+      expires_at: string;
       /**
        * Id
        * Format: uuid
@@ -816,6 +816,11 @@ export interface components {
       prefix: string;
       /** Revoked At */
       revoked_at: string | null;
+      /**
+       * Scope
+       * @enum {string}
+       */
+      scope: 'read' | 'viewer' | 'analyst' | 'admin';
       /**
        * Status
        * @enum {string}
@@ -1083,6 +1088,27 @@ export interface components {
     /** HeatmapEnvelope */
     HeatmapEnvelope: {
       data: components['schemas']['Heatmap'];
+    };
+    /**
+     * LastRun
+     * @description The latest finished incremental run: did it read what the provider said exists?
+     */
+    LastRun: {
+      /**
+       * Rows Expected
+       * @description rows the provider said its windows hold
+       */
+      rows_expected: number | null;
+      /**
+       * Rows Read
+       * @description rows the run accounted for
+       */
+      rows_read: number | null;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'running' | 'success' | 'incomplete' | 'failed' | 'stopped' | 'interrupted';
     };
     /** LoginIn */
     LoginIn: {
@@ -1520,10 +1546,16 @@ export interface components {
       lag_seconds?: number | null;
       /** Last Cursor */
       last_cursor: string | null;
+      last_run?: components['schemas']['LastRun'] | null;
       /** Last Successful Sync */
       last_successful_sync: string | null;
       /** Last Sync At */
       last_sync_at: string | null;
+      /**
+       * Newest Record At
+       * @description the newest created_at this source has delivered
+       */
+      newest_record_at?: string | null;
       /** Next Sync At */
       next_sync_at: string | null;
       /** Records Synced */
@@ -1540,9 +1572,10 @@ export interface components {
       source: 'vima' | 'payshack';
       /**
        * Status
+       * @description incomplete: the last run could not show it read everything the provider says exists (see last_run)
        * @enum {string}
        */
-      status: 'idle' | 'running' | 'failed';
+      status: 'idle' | 'running' | 'failed' | 'incomplete';
       /** Watermark */
       watermark?: string | null;
     };
@@ -1578,6 +1611,8 @@ export interface components {
     };
     /** SyncRun */
     SyncRun: {
+      /** Completeness */
+      completeness?: components['schemas']['WindowCompleteness'][];
       /** Duration Ms */
       duration_ms: number | null;
       /** Error */
@@ -1593,8 +1628,11 @@ export interface components {
       id: string;
       /** Inserted */
       inserted: number;
-      /** Kind */
-      kind: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: 'incremental' | 'reread' | 'backfill';
       /** Pages */
       pages: number;
       /** Params */
@@ -1603,6 +1641,16 @@ export interface components {
       };
       /** Quarantined */
       quarantined: number;
+      /**
+       * Rows Expected
+       * @description rows the provider said the run's windows hold
+       */
+      rows_expected?: number | null;
+      /**
+       * Rows Read
+       * @description rows the run accounted for (read, or shown to be outside)
+       */
+      rows_read?: number | null;
       /**
        * Source
        * @enum {string}
@@ -1613,8 +1661,11 @@ export interface components {
        * Format: date-time
        */
       started_at: string;
-      /** Status */
-      status: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'running' | 'success' | 'incomplete' | 'failed' | 'stopped' | 'interrupted';
       /** Unchanged */
       unchanged: number;
       /** Unknown Statuses */
@@ -1642,7 +1693,7 @@ export interface components {
       /** Created At */
       created_at: string;
       /** Expires At */
-      expires_at: string | null;
+      expires_at: string;
       /**
        * Id
        * Format: uuid
@@ -1656,6 +1707,11 @@ export interface components {
       prefix: string;
       /** Revoked At */
       revoked_at: string | null;
+      /**
+       * Scope
+       * @enum {string}
+       */
+      scope: 'read' | 'viewer' | 'analyst' | 'admin';
       /**
        * Status
        * @enum {string}
@@ -1671,10 +1727,20 @@ export interface components {
     };
     /** TokenIn */
     TokenIn: {
-      /** Expires At */
+      /**
+       * Expires At
+       * @description When it stops working: in the future, at most TOKEN_MAX_DAYS (default 90) days away; omitted, the longest allowed
+       */
       expires_at?: string | null;
       /** Name */
       name: string;
+      /**
+       * Scope
+       * @description `read`: the owner's role, GET only; or a role no higher than the owner's (nor than the caller's), which the token acts with
+       * @default viewer
+       * @enum {string}
+       */
+      scope: 'read' | 'viewer' | 'analyst' | 'admin';
       /**
        * User Id
        * @description Owner; only an admin may name someone else
@@ -1987,7 +2053,7 @@ export interface components {
       is_active?: boolean | null;
       /**
        * Password
-       * @description A new password; ends all the user's sessions
+       * @description A new password; ends all the user's sessions and revokes their tokens
        */
       password?: string | null;
       /** Role */
@@ -2011,6 +2077,31 @@ export interface components {
        * @description All Vima rows created before this are stored
        */
       vima: string | null;
+    };
+    /**
+     * WindowCompleteness
+     * @description One window a run walked: what the provider stated and what the walk accounted for.
+     */
+    WindowCompleteness: {
+      /** Attempts */
+      attempts: number;
+      /** Complete */
+      complete: boolean;
+      /** Ending */
+      ending: string;
+      /** Expected */
+      expected: number | null;
+      /** Read */
+      read: number;
+      /** Rows Read */
+      rows_read: number;
+      /**
+       * Unit
+       * @enum {string}
+       */
+      unit: 'rows' | 'pages';
+      /** Window */
+      window: string;
     };
     /** PageMeta */
     psp_dashboard__audit__endpoints__PageMeta: {
@@ -2124,6 +2215,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2177,6 +2277,15 @@ export interface operations {
       };
       /** @description Wrong e-mail or password, or the user is disabled */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -2445,6 +2554,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2484,7 +2602,7 @@ export interface operations {
         from_date?: string | null;
         /** @description Last day of created_at (inclusive), in `timezone` */
         to_date?: string | null;
-        /** @description Exact match on id, source_id, order_id, client_operation_id, utr, user_email (any case) or user_phone */
+        /** @description Exact match on id, source_id, order_id, client_operation_id, utr, and, for roles that see payer data unmasked, user_email (any case) or user_phone */
         search?: string | null;
         /** @description IANA time zone the dates and buckets are in (default UTC) */
         timezone?: string;
@@ -2525,6 +2643,15 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2650,6 +2777,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2721,6 +2857,15 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2806,6 +2951,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2877,6 +3031,15 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2962,6 +3125,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3035,6 +3207,15 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3124,6 +3305,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3159,7 +3349,7 @@ export interface operations {
         provisional?: boolean | null;
         /** @description A run of the history instead of current runs */
         run_id?: string | null;
-        /** @description 1-based page number */
+        /** @description 1-based page number; (page - 1) × limit at most 100,000 */
         page?: number;
         /** @description Rows per page */
         limit?: number;
@@ -3199,6 +3389,15 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3276,6 +3475,15 @@ export interface operations {
       };
       /** @description No discrepancy with this id */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3373,6 +3581,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3451,6 +3677,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3476,7 +3720,7 @@ export interface operations {
       query?: {
         /** @description Only runs of this day */
         date?: string | null;
-        /** @description 1-based page number */
+        /** @description 1-based page number; (page - 1) × limit at most 100,000 */
         page?: number;
         /** @description Rows per page */
         limit?: number;
@@ -3516,6 +3760,15 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3600,6 +3853,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3625,7 +3887,7 @@ export interface operations {
       query?: {
         /** @description Which change */
         kind?: 'new' | 'cleared' | 'changed_type';
-        /** @description 1-based page number */
+        /** @description 1-based page number; (page - 1) × limit at most 100,000 */
         page?: number;
         /** @description Rows per page */
         limit?: number;
@@ -3677,6 +3939,15 @@ export interface operations {
       };
       /** @description No run with this id */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3752,6 +4023,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3814,6 +4094,24 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description A backfill of this source is running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -4229,6 +4527,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4363,6 +4670,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4462,7 +4778,7 @@ export interface operations {
   transactions_list: {
     parameters: {
       query?: {
-        /** @description 1-based page number */
+        /** @description 1-based page number; (page - 1) × limit at most 100,000 */
         page?: number;
         /** @description Rows per page */
         limit?: number;
@@ -4480,7 +4796,7 @@ export interface operations {
         from_date?: string | null;
         /** @description Last day of created_at (inclusive), in `timezone` */
         to_date?: string | null;
-        /** @description Exact match on id, source_id, order_id, client_operation_id, utr, user_email (any case) or user_phone */
+        /** @description Exact match on id, source_id, order_id, client_operation_id, utr, and, for roles that see payer data unmasked, user_email (any case) or user_phone */
         search?: string | null;
         /** @description IANA time zone the dates and buckets are in (default UTC) */
         timezone?: string;
@@ -4520,6 +4836,15 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4597,6 +4922,15 @@ export interface operations {
       };
       /** @description No transaction with this id */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4738,6 +5072,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4820,6 +5163,15 @@ export interface operations {
       };
       /** @description The change would leave no active admin */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
         headers: {
           [name: string]: unknown;
         };

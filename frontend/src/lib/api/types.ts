@@ -2,8 +2,10 @@
  * Hand-written API types matching shared/spec/api-contract.md (+ the fields listed in
  * docs/frontend.md "What the frontend assumes"). When `openapi.json` lands, `npm run gen:api`
  * writes `schema.d.ts` next to this file; these types then become aliases of the generated
- * ones (or are checked against them) — until then they are the single source of truth.
+ * ones (or are checked against them). The sync types already do both: the completeness shapes
+ * are aliases, and `_SchemaChecks` at the end fails the typecheck when they drift apart.
  */
+import type { components } from './schema';
 
 /** Money: a JSON number (≤ 4 decimals) or, when a double would lose digits, its decimal string. */
 export type Money = number | string;
@@ -206,17 +208,33 @@ export interface ReconRun {
 }
 
 // ---- sync -----------------------------------------------------------------------------
+// The completeness shapes come straight from the generated schema (npm run gen:api).
+type Schemas = components['schemas'];
+/** The latest finished incremental run of a source: did it read what the provider said exists? */
+export type LastRun = Schemas['LastRun'];
+/** One window a run walked: what the provider stated (`expected`, in `unit`) and what the walk accounted for (`read`). */
+export type WindowCompleteness = Schemas['WindowCompleteness'];
+/** idle = healthy; incomplete = the last run could not show it read everything the provider says exists. */
+export type SourceState = Schemas['SourceStatus']['status'];
+export const SYNC_RUN_KINDS = ['incremental', 'reread', 'backfill'] as const;
+/** incremental: the scheduled/manual sync; reread: PayShack's daily re-read of the last days; backfill: a date range. */
+export type SyncRunKind = (typeof SYNC_RUN_KINDS)[number];
+
 export interface SourceStatus {
   source: Source;
-  status: 'idle' | 'running' | 'failed';
+  status: SourceState;
   last_sync_at: Timestamp | null;
   last_successful_sync: Timestamp | null;
   records_synced: number;
   next_sync_at: Timestamp | null;
+  /** For an incomplete run: "INCOMPLETE: …", per window what the provider states and what was accounted for. */
   error_message: string | null;
   last_cursor: string | null;
   /** Optional: server-computed lag; otherwise the UI uses now − last_successful_sync. */
   lag_seconds?: number | null;
+  /** The newest created_at this source has delivered. */
+  newest_record_at?: Timestamp | null;
+  last_run?: LastRun | null;
 }
 export interface SyncStatus {
   sources: SourceStatus[];
@@ -229,10 +247,10 @@ export interface TriggerResult {
 export interface SyncRun {
   id?: string;
   source: Source;
-  kind?: string | null;
+  kind?: SyncRunKind | string | null;
   started_at: Timestamp;
   finished_at: Timestamp | null;
-  status: 'running' | 'success' | 'failed' | 'partial' | string;
+  status: 'running' | 'success' | 'failed' | 'incomplete' | 'interrupted' | 'stopped' | string;
   fetched: number;
   inserted: number;
   updated: number;
@@ -241,6 +259,11 @@ export interface SyncRun {
   pages: number;
   duration_ms: number | null;
   error: string | null;
+  /** Rows the provider said the run's windows hold (null: it stated no total in rows). */
+  rows_expected?: number | null;
+  /** Rows the run accounted for (read, or shown to be outside its windows). */
+  rows_read?: number | null;
+  completeness?: WindowCompleteness[];
 }
 export interface QuarantinedRecord {
   id?: string;
@@ -261,6 +284,9 @@ export interface User {
   created_at: Timestamp | null;
   last_login_at?: Timestamp | null;
 }
+/** What a token may do: `read` = its owner's role, GET only; else a role up to the owner's. */
+export type TokenScope = 'read' | 'viewer' | 'analyst' | 'admin';
+export const TOKEN_SCOPES: TokenScope[] = ['viewer', 'analyst', 'admin', 'read'];
 export interface ApiToken {
   id: string;
   name: string;
@@ -268,10 +294,12 @@ export interface ApiToken {
   role?: Role | null;
   created_at: Timestamp;
   last_used_at?: Timestamp | null;
+  /** Every token expires (at most TOKEN_MAX_DAYS after creation, 90 by default). */
   expires_at?: Timestamp | null;
   /** Revoked/expired tokens stay listed with their status. */
   status?: 'active' | 'expired' | 'revoked';
   user_email?: string | null;
+  scope?: TokenScope;
 }
 export interface CreatedToken extends ApiToken {
   token: string;
@@ -286,3 +314,11 @@ export interface AuditEntry {
   outcome?: string | null;
   ip?: string | null;
 }
+
+// ---- kept consistent with the generated schema (a mismatch fails `npm run typecheck`) ----
+type Assignable<T extends U, U> = T;
+export type _SchemaChecks = [
+  Assignable<Schemas['SourceStatus'], SourceStatus>,
+  Assignable<Schemas['SyncStatus'], SyncStatus>,
+  Assignable<Schemas['SyncRun'], SyncRun>,
+];

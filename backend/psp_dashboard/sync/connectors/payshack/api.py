@@ -1,24 +1,10 @@
 """PayShack through the JSON API its dashboard calls (`PAYSHACK_TRANSPORT=api`).
 
-Sync model. The API pages by page number, newest first, filtered by date only, so there
-is no cursor: a run walks a time window and the state is a watermark.
-- First sync (no watermark): the whole history without a date filter, or from
-  `PAYSHACK_SYNC_START` (midnight IST of that date, the earlier of the two readings).
-- Later syncs: [watermark − overlap, now]. The overlap re-reads recent rows, catching
-  late-arriving rows and status changes of recent pending pay-ins.
-- The new watermark is the run's start time, and it rides only on the *last* page's
-  checkpoint: rows shift to later pages while new payments arrive, so a walk that stops
-  half-way has not seen everything older than its start. Earlier pages keep the old
-  watermark; a crash repeats the window, never skips it.
-- Shifting only pushes rows to pages not read yet, so a walk sees duplicates (harmless:
-  upserts are idempotent), not gaps.
-
-The date filter's time zone is undocumented (UTC or IST): requests are padded by one day
-on each side and rows are kept by their `createdAt`.
-
-Known limit: a pay-in whose status changes after it left the overlap window is not seen
-again by the incremental sync; the daily re-read
-(`sync/jobs.reread_payshack`, a backfill of the last days) covers that.
+The sync model (windows, data-derived watermark, completeness, early end) is shared with
+the browser transport and lives in `window.py`; the late-change sweep in `late.py`. This
+module speaks the API: login and token, one page of a filtered listing with what its
+envelope states (`totalRecords`, `totalPages`, `perPage`, `nextPage`), and the look-up
+of one pay-in by `transactionId`.
 """
 
 from __future__ import annotations
@@ -39,7 +25,9 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from psp_dashboard.sync.connectors.completeness import ListingPage
 from psp_dashboard.sync.connectors.http import RetryingClient, RetryPolicy, Sleep, new_async_client
+from psp_dashboard.sync.connectors.payshack.late import OpenPayIns, SweepingPayShack
 from psp_dashboard.sync.connectors.payshack.normalize import (
     DEFAULT_CLIENT_PROJECTS,
     normalize_payshack,
@@ -51,8 +39,7 @@ from psp_dashboard.sync.connectors.payshack.tokens import (
 )
 from psp_dashboard.sync.connectors.payshack.window import (
     WATERMARK,
-    WindowedPayShack,
-    created_in_window,
+    ListingQuery,
 )
 from psp_dashboard.sync.errors import (
     PayShackEncryptedError,
@@ -103,8 +90,14 @@ def _jwt_ttl(token: str, now: datetime, default: int) -> int:
     return max(1, min(default, remaining))
 
 
-class PayShackApiTransport(WindowedPayShack):
+def _count(value: Any) -> int | None:
+    """A count the envelope states, if it is one (not a bool, not negative)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+class PayShackApiTransport(SweepingPayShack):
     source: Source = "payshack"
+    status_filter = True
 
     def __init__(
         self,
@@ -118,6 +111,10 @@ class PayShackApiTransport(WindowedPayShack):
         pause_seconds: float = 0.3,
         overlap: timedelta = timedelta(hours=2),
         sync_start: date | None = None,
+        clock_tolerance: timedelta = timedelta(hours=1),
+        late_change_days: int = 3,
+        late_change_max_pages: int = 1000,
+        open_payins: OpenPayIns | None = None,
         token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS,
         retry: RetryPolicy | None = None,
         client: httpx.AsyncClient | None = None,
@@ -135,6 +132,10 @@ class PayShackApiTransport(WindowedPayShack):
         self.pause_seconds = pause_seconds
         self.overlap = overlap
         self.sync_start = sync_start
+        self.clock_tolerance = clock_tolerance
+        self.late_change_days = late_change_days
+        self.late_change_max_pages = late_change_max_pages
+        self.open_payins = open_payins
         self.token_ttl_seconds = token_ttl_seconds
         self.retry = retry or RetryPolicy()
         self._client = client
@@ -159,6 +160,15 @@ class PayShackApiTransport(WindowedPayShack):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """One HTTP client for every walk of a run, unless one is held already."""
+        if self._client is not None or self._owned is not None:
+            yield
+            return
+        async with self:
+            yield
 
     async def aclose(self) -> None:
         if self._owned is not None:
@@ -275,12 +285,17 @@ class PayShackApiTransport(WindowedPayShack):
     # --- reading ----------------------------------------------------------------------
 
     async def fetch_page(
-        self, http: RetryingClient, page: int, date_from: date | None, date_to: date | None
-    ) -> tuple[list[dict[str, Any]], int]:
-        """One page of pay-ins and the `nextPage` number (0 on the last page)."""
-        params: dict[str, str | int] = {"page": page, "limit": self.page_size}
-        if date_from is not None and date_to is not None:
-            params |= {"dateFrom": date_from.isoformat(), "dateTo": date_to.isoformat()}
+        self, http: RetryingClient, page: int, query: ListingQuery, limit: int | None = None
+    ) -> ListingPage:
+        """One page of pay-ins with what the envelope states about the listing."""
+        params: dict[str, str | int] = {"page": page, "limit": limit or self.page_size}
+        if query.date_from is not None and query.date_to is not None:
+            params["dateFrom"] = query.date_from.isoformat()
+            params["dateTo"] = query.date_to.isoformat()
+        if query.status:
+            params["status"] = query.status
+        if query.txn_id:
+            params["transactionId"] = query.txn_id
         body = await self._authed_get(http, PAYIN_PATH, params)
         data = body.get("data") if isinstance(body, dict) else body
         rows = data.get("transactions") if isinstance(data, dict) else None
@@ -292,38 +307,37 @@ class PayShackApiTransport(WindowedPayShack):
             or not all(isinstance(r, dict) for r in rows)
         ):
             raise UpstreamProtocolError(f"PayShack {PAYIN_PATH} answered without transaction rows")
+        total, pages = _count(data.get("totalRecords")), _count(data.get("totalPages"))
         next_page = data.get("nextPage")
         if next_page is None:  # older shape: derive it from totalPages
-            total = data.get("totalPages")
-            next_page = page + 1 if isinstance(total, int) and page < total else 0
+            next_page = page + 1 if pages is not None and page < pages else 0
         if not isinstance(next_page, int) or (next_page != 0 and next_page <= page):
             raise UpstreamProtocolError(
                 f"PayShack {PAYIN_PATH} answered nextPage={next_page!r} on page {page}"
             )
-        return rows, next_page
+        per_page = _count(data.get("perPage")) or int(params["limit"])
+        last = next_page == 0 or not rows or (pages is not None and page >= pages)
+        return ListingPage(rows, page, total, pages, per_page, last)
 
-    async def walk_window(
-        self, start: datetime | None, end: datetime | None
-    ) -> AsyncGenerator[tuple[list[dict[str, Any]], bool], None]:
-        """(rows with start <= createdAt < end, is_last_page) for every page of the window.
-        `start=None` reads the whole history without a date filter; `end=None` is open."""
-        date_from = date_to = None
-        if start is not None:
-            date_from = start.astimezone(UTC).date() - timedelta(days=1)
-            last_day = (end or self._now()).astimezone(UTC) - timedelta(microseconds=1)
-            date_to = last_day.date() + timedelta(days=1)
+    async def listing(self, query: ListingQuery) -> AsyncGenerator[ListingPage, None]:
+        """Every page of one filtered listing, newest first, to its last page."""
         async with self._http() as http:
-            page = 1
+            page = max(1, query.first_page)
             while True:
-                rows, next_page = await self.fetch_page(http, page, date_from, date_to)
-                # An empty page ends the walk even if nextPage says otherwise.
-                last = next_page == 0 or not rows
-                yield [r for r in rows if created_in_window(r, start, end)], last
-                if last:
+                listed = await self.fetch_page(http, page, query)
+                yield listed
+                if listed.last:
                     return
-                page = next_page
+                page += 1
                 if self.pause_seconds > 0:
                     await self._sleep(self.pause_seconds)  # politeness, not synchronisation
+
+    async def lookup(self, txn_id: str) -> list[dict[str, Any]]:
+        """The pay-in with this `transactionId` as the provider holds it now ([] if none).
+        Rows with other ids (a provider that ignores the filter) are not returned."""
+        async with self._http() as http:
+            listed = await self.fetch_page(http, 1, ListingQuery(txn_id=txn_id), limit=10)
+        return [r for r in listed.rows if str(r.get("txnId") or "").strip() == txn_id]
 
     async def fetch_clients(self) -> list[dict[str, Any]]:
         """PayShack's clients (`clientId`, `name`, balance…): reference data."""

@@ -1,23 +1,18 @@
 """PayShack through its dashboard in a headless Chromium (`PAYSHACK_TRANSPORT=browser`).
 
-The same sync model as the api transport (see `api.py`), so switching transports keeps
-the watermark meaningful:
-- first sync (no watermark): the whole history (no date filter), or from
-  `PAYSHACK_SYNC_START` (midnight IST of that date);
-- later syncs: [watermark − overlap, now]; the date filter is padded by one day on each
-  side (its zone is undocumented) and rows are kept by their UTC `createdAt`;
-- the new watermark (the run's start) rides only on the last page's checkpoint.
+The same sync model as the api transport (`window.py`: windows, data-derived watermark,
+completeness against the totals the page shows, early end below the window), so
+switching transports keeps the watermark meaningful. The late-change sweep re-reads the
+horizon whole (`late.py`): the page may have no status filter and cannot look a pay-in
+up by id.
 
-What a scraped row holds (`SCRAPED_ROW_KEYS`): the nine table columns under the API's
-key names — txnId, orderId, amount, paidAmount, txnStatus, clientName, utr, createdAt,
-modifiedAt. The API's other fields (spTxnId, totalCommissionAmount, payer VPA/name/
-phone, transactionType, paymentMode, completedAt, rrn, ids) are not in the table, so
-browser-synced rows have no reference_id, fee, payer data, payment method or
-completed_at. The table shows times to the second: createdAt/modifiedAt are the API's
-times truncated to whole seconds (see docs/payshack-browser.md).
+What a scraped row holds: the table's columns under the API's key names — txnId,
+orderId, amount, paidAmount, txnStatus, clientName, utr, createdAt, modifiedAt, and
+payerName, fee, completedAt, mode, channel when the page shows them. Times are to the
+second (see docs/payshack-browser.md).
 
-Chromium's lifetime belongs to `BrowserSession`, an async context manager: one per run
-(`pages`, `window_pages`), or one shared by several calls inside `async with transport`.
+Chromium's lifetime belongs to `BrowserSession`, an async context manager: one per walk,
+or one shared by several walks inside `async with transport`.
 """
 
 from __future__ import annotations
@@ -34,6 +29,7 @@ from pydantic import SecretStr
 
 from psp_dashboard.cache import Cache
 from psp_dashboard.config import Settings
+from psp_dashboard.sync.connectors.completeness import ListingPage
 from psp_dashboard.sync.connectors.payshack.browser_errors import (
     PayShackBrowserError,
     PayShackBrowserLaunchError,
@@ -43,7 +39,6 @@ from psp_dashboard.sync.connectors.payshack.browser_errors import (
     PayShackPageError,
     PayShackPageTimeoutError,
     PayShackSessionExpiredError,
-    PayShackTableEmptyError,
 )
 from psp_dashboard.sync.connectors.payshack.browser_session import (
     BrowserSession,
@@ -53,14 +48,14 @@ from psp_dashboard.sync.connectors.payshack.browser_session import (
     state_key,
 )
 from psp_dashboard.sync.connectors.payshack.browser_walk import PayInWalk, Sleep, WalkConfig
+from psp_dashboard.sync.connectors.payshack.late import SweepingPayShack
 from psp_dashboard.sync.connectors.payshack.normalize import (
     DEFAULT_CLIENT_PROJECTS,
     normalize_payshack,
 )
 from psp_dashboard.sync.connectors.payshack.window import (
     WATERMARK,
-    WindowedPayShack,
-    created_in_window,
+    ListingQuery,
 )
 from psp_dashboard.sync.records import NormalizedTransaction, Source
 from psp_dashboard.sync.sources import SourceEndpoints, SourceNotConfigured
@@ -77,7 +72,6 @@ __all__ = [
     "PayShackPageError",
     "PayShackPageTimeoutError",
     "PayShackSessionExpiredError",
-    "PayShackTableEmptyError",
     "RedisStateStore",
     "StateStore",
     "browser_connector",
@@ -88,7 +82,7 @@ def _secret(value: SecretStr | str) -> SecretStr:
     return value if isinstance(value, SecretStr) else SecretStr(value)
 
 
-class PayShackBrowserTransport(WindowedPayShack):
+class PayShackBrowserTransport(SweepingPayShack):
     source: Source = "payshack"
 
     def __init__(
@@ -104,6 +98,9 @@ class PayShackBrowserTransport(WindowedPayShack):
         diagnostics_dir: Path = Path("var/diagnostics"),
         overlap: timedelta = timedelta(hours=2),
         sync_start: date | None = None,
+        clock_tolerance: timedelta = timedelta(hours=1),
+        late_change_days: int = 3,
+        late_change_max_pages: int = 1000,
         pause_seconds: float = 0.0,
         timeout_seconds: float = 30.0,
         page_retries: int = 3,
@@ -118,6 +115,9 @@ class PayShackBrowserTransport(WindowedPayShack):
         self.chromium_path = chromium_path
         self.overlap = overlap
         self.sync_start = sync_start
+        self.clock_tolerance = clock_tolerance
+        self.late_change_days = late_change_days
+        self.late_change_max_pages = late_change_max_pages
         self.timeout_seconds = timeout_seconds
         self.headless = headless
         path = "/" + payin_path.strip("/") if payin_path and payin_path.strip("/") else None
@@ -174,6 +174,16 @@ class PayShackBrowserTransport(WindowedPayShack):
             await session.__aexit__(None, None, None)
 
     @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """One Chromium for every walk of a run (window and sweep), unless one is shared
+        already (`async with transport`)."""
+        if self._shared is not None:
+            yield
+            return
+        async with self:
+            yield
+
+    @asynccontextmanager
     async def _browser(self) -> AsyncIterator[BrowserSession]:
         if self._shared is not None:
             yield self._shared
@@ -183,29 +193,15 @@ class PayShackBrowserTransport(WindowedPayShack):
 
     # --- reading ----------------------------------------------------------------------
 
-    def _date_range(
-        self, start: datetime | None, end: datetime | None
-    ) -> tuple[date | None, date | None]:
-        """The date filter for [start, end), padded one day each side like the api."""
-        if start is None:
-            return None, None
-        last_moment = (end or self._now()).astimezone(UTC) - timedelta(microseconds=1)
-        return (
-            start.astimezone(UTC).date() - timedelta(days=1),
-            last_moment.date() + timedelta(days=1),
-        )
-
-    async def walk_window(
-        self, start: datetime | None, end: datetime | None
-    ) -> AsyncGenerator[tuple[list[dict[str, Any]], bool], None]:
-        """(rows with start <= createdAt < end, is_last_page) for every page of the window.
-        `start=None` reads the whole history without a date filter; `end=None` is open."""
-        date_from, date_to = self._date_range(start, end)
+    async def listing(self, query: ListingQuery) -> AsyncGenerator[ListingPage, None]:
+        """Every page of one filtered view of the Pay-In table, in one tab."""
+        if query.status or query.txn_id:
+            raise PayShackBrowserError("the browser transport reads by date only")
         async with self._browser() as session:
-            walk = PayInWalk(session, self.walk_config, date_from, date_to)
+            walk = PayInWalk(session, self.walk_config, query)
             self.last_walk = walk
-            async for rows, last in walk.rows():
-                yield [r for r in rows if created_in_window(r, start, end)], last
+            async for page in walk.listing():
+                yield page
 
 
 def browser_connector(
@@ -233,6 +229,9 @@ def browser_connector(
         diagnostics_dir=settings.payshack_diagnostics_dir,
         overlap=timedelta(minutes=settings.payshack_overlap_minutes),
         sync_start=settings.payshack_sync_start,
+        clock_tolerance=timedelta(minutes=settings.provider_clock_tolerance_minutes),
+        late_change_days=settings.payshack_late_change_days,
+        late_change_max_pages=settings.payshack_late_change_max_pages,
         pause_seconds=settings.payshack_page_pause_ms / 1000,
         timeout_seconds=settings.sync_http_timeout_seconds,
         page_retries=settings.sync_max_retries,

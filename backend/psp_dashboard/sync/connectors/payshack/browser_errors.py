@@ -78,17 +78,6 @@ class PayShackColumnMissingError(PayShackBrowserError):
         )
 
 
-class PayShackTableEmptyError(PayShackBrowserError):
-    """The table shows no rows although the page's own total says there are some."""
-
-    def __init__(self, page_no: int, total: int) -> None:
-        self.page_no, self.total = page_no, total
-        super().__init__(
-            f"PayShack Pay-In table shows no rows on page {page_no} although the page "
-            f"reports {total} transactions in total"
-        )
-
-
 class PayShackSessionExpiredError(PayShackBrowserError):
     """The dashboard session kept expiring: logging in again did not get the walk on."""
 

@@ -1,26 +1,33 @@
-"""One browser tab walking the Pay-In table: open, filter, page size, every page.
+"""One browser tab walking the Pay-In listing: open, filter, page size, every page.
 
-Controls are found by role and visible text (a "Next" button or link, a select whose
-options are page sizes, inputs labelled From/To, an "Apply" button); the table and its
-columns by header text (`browser_table`). Every wait is on a condition of the page —
-its own data call answered, no busy marker, rows re-rendered — and bounded by the
-timeout; nothing sleeps a fixed time except the politeness pause and the back-off
-before retrying a page whose data call failed.
+Controls are found by role and visible text (`browser_table.FORM_JS`: two date inputs
+however they are labelled, a select whose options are page sizes, the button that
+applies the filter — or Enter when there is none; the next-page control in whatever
+shape), the table and its columns by header text. Every wait is on a condition of the
+page — its own data call answered, no busy marker, rows re-rendered, a pager that agrees
+with the totals — and bounded by the timeout; nothing sleeps a fixed time except the
+politeness pause and the back-off before retrying a page whose data call failed.
+
+Each page becomes a `ListingPage` with what the page states about the listing, so the
+window logic can prove the walk complete (or report that it is not). The walk ends on
+the page's own last page, on an empty page, or — when the page cannot go on although it
+says more follows — "stuck"; never on a guess.
 
 Speed: one round trip per page — the in-page script waits, reads every cell at once
 and (without a politeness pause) activates Next before answering, so the browser loads
 page N+1 while Python parses page N and the pipeline stores it.
 
 When the session expires mid-walk the page shows the login form: the walk logs in
-again and resumes at the page it was on (via the URL of the last page read, which the
-dashboard keeps in step; if the pager then shows another page number, it replays the
-filters and clicks Next up to there).
+again and resumes at the page it was on (via the URL of the last page read, when the
+dashboard keeps its state there and the page shows the expected rows; else it replays
+the filters and clicks Next up to there).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -32,6 +39,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from psp_dashboard.sync.connectors.completeness import ListingPage
 from psp_dashboard.sync.connectors.payshack.browser_errors import (
     PayShackBrowserError,
     PayShackPageError,
@@ -42,30 +50,28 @@ from psp_dashboard.sync.connectors.payshack.browser_session import BrowserSessio
 from psp_dashboard.sync.connectors.payshack.browser_table import (
     ADVANCED_STATE,
     COLUMNS,
+    FORM_JS,
+    HEADER_KEYS,
     MARK_STALE_JS,
     PAGE_STATE_JS,
-    REQUIRED_HEADER_KEYS,
+    STUCK_STATE,
     TABLE_STATE,
     WAIT_STATE_JS,
     TableSnapshot,
     column_indices,
-    reported_page,
     scraped_row,
 )
+from psp_dashboard.sync.connectors.payshack.window import ListingQuery
 
 logger = logging.getLogger(__name__)
 
-NEXT = re.compile(r"^\s*next\b", re.IGNORECASE)
-PAYIN_LINK = re.compile(r"^\s*pay[\s-]?in\b", re.IGNORECASE)
-FROM_LABEL = re.compile(r"\b(from|start)\b", re.IGNORECASE)
-TO_LABEL = re.compile(r"^\s*(to|end|until)\b|\b(to|end)\s+date\b|\bdate\s+to\b", re.IGNORECASE)
-APPLY = re.compile(r"^\s*(apply|search|filter|go)\b", re.IGNORECASE)
+PAYIN_LINK = re.compile(r"^\s*pay[\s-]?ins?\b", re.IGNORECASE)
 RETRY = re.compile(r"^\s*(retry|try again|reload)\b", re.IGNORECASE)
 # Logins in a row without reading a page in between before the walk gives up.
 MAX_FRUITLESS_LOGINS = 3
-_KEYS = list(REQUIRED_HEADER_KEYS)
-_OPTIONS_JS = "el => el.options ? Array.from(el.options).map(o => [o.value, o.text]) : null"
+_KEYS = list(HEADER_KEYS)
 _TABLE = "the Pay-In table (headed " + ", ".join(COLUMNS.values()) + ")"
+_FORMAT = re.compile(r"(dd|mm|yyyy|yy)([/.\- ])(dd|mm|yyyy|yy)\2(dd|mm|yyyy|yy)")
 
 Row = dict[str, str | None]
 Sleep = Callable[[float], Awaitable[None]]
@@ -73,6 +79,10 @@ Sleep = Callable[[float], Awaitable[None]]
 
 class _SessionLost(Exception):
     """The page shows the login form: the dashboard session is gone."""
+
+
+class _Stuck(Exception):
+    """The page cannot go on (Next stays disabled, or does not advance)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,24 +96,36 @@ class WalkConfig:
     sleep: Sleep = asyncio.sleep
 
 
-class PayInWalk:
-    """Rows of every page of one date range, as `(rows, is_last_page)`."""
+def date_text(day: date, kind: str, placeholder: str, *, end: bool = False) -> str:
+    """A day as the input takes it: ISO for date inputs, else in the format its
+    placeholder shows ("dd/mm/yyyy", "YYYY-MM-DD", …), ISO when it shows none."""
+    if kind == "date":
+        return day.isoformat()
+    if kind == "datetime-local":
+        return f"{day.isoformat()}T{'23:59' if end else '00:00'}"
+    found = _FORMAT.search(placeholder.lower())
+    if found is None:
+        return day.isoformat()
+    parts = {"dd": f"{day.day:02d}", "mm": f"{day.month:02d}", "yyyy": f"{day.year:04d}",
+             "yy": f"{day.year % 100:02d}"}  # fmt: skip
+    return found[2].join(parts[found[i]] for i in (1, 3, 4))
 
-    def __init__(
-        self,
-        session: BrowserSession,
-        config: WalkConfig,
-        date_from: date | None = None,
-        date_to: date | None = None,
-    ) -> None:
+
+class PayInWalk:
+    """Every page of one filtered listing, as `ListingPage`s."""
+
+    def __init__(self, session: BrowserSession, config: WalkConfig, query: ListingQuery) -> None:
         self.session = session
         self.config = config
-        self.date_from, self.date_to = date_from, date_to
+        self.query = query
         self.pages_read = 0
         self.relogins = 0
+        self.replays = 0  # resumes that had to replay the filters and click up to the page
+        self.clicks = 0  # next-page activations (tests: "one variant needs 60+")
+        self.page_size: int | None = None
         self._timeout_ms = config.timeout_seconds * 1000
 
-    async def rows(self) -> AsyncGenerator[tuple[list[Row], bool], None]:
+    async def listing(self) -> AsyncGenerator[ListingPage, None]:
         page = await self.session.new_page()
         try:
             async for item in self._walk(page):
@@ -129,16 +151,16 @@ class PayInWalk:
         )
         error.attach_diagnostics(shot, html)
 
-    async def _walk(self, page: Page) -> AsyncGenerator[tuple[list[Row], bool], None]:
-        page_no = 0  # pages read so far
+    async def _walk(self, page: Page) -> AsyncGenerator[ListingPage, None]:
+        page_no = max(1, self.query.first_page) - 1  # pages behind us
         last_url: str | None = None
-        previous: list[str | None] | None = None
+        last_ids: list[str | None] | None = None
         fruitless = 0
         need_setup, advance = True, False
         while True:
             try:
                 if need_setup:
-                    advance = await self._setup(page, page_no, last_url)
+                    advance = await self._setup(page, page_no, last_url, last_ids)
                     need_setup = False
                 snapshot = await self._read(page, page_no + 1, advance=advance)
             except _SessionLost:
@@ -150,21 +172,31 @@ class PayInWalk:
                 await self.session.login(page)
                 need_setup = True
                 continue
+            except _Stuck as exc:
+                logger.warning("payshack browser: the walk cannot go on: %s", exc)
+                return
             fruitless = 0
-            indices = column_indices(snapshot.headers)
-            rows = [scraped_row(cells, indices) for cells in snapshot.rows]
+            columns = column_indices(snapshot.headers)
+            rows = [scraped_row(cells, columns) for cells in snapshot.rows]
             ids = [r["txnId"] for r in rows]
-            if rows and ids == previous:
-                raise PayShackBrowserError(
-                    f"PayShack Pay-In page {page_no + 1} repeats page {page_no}: "
-                    "the Next control did not advance"
-                )
-            previous = ids
+            if rows and ids == last_ids:
+                logger.warning("payshack browser: page %d repeats page %d", page_no + 1, page_no)
+                return  # the next-page control did not advance: the tally says "stuck"
+            last_ids = ids
             page_no += 1
-            self.pages_read = page_no
-            last = not snapshot.has_next or not rows
-            yield rows, last
-            if last:
+            self.clicks += snapshot.advanced  # Next activated in the same call (prefetch)
+            self.pages_read += 1
+            if self.page_size is None and rows and not snapshot.is_last:
+                self.page_size = len(rows)
+            yield ListingPage(
+                rows,
+                page_no,
+                snapshot.stated.total,
+                snapshot.stated.pages,
+                self.page_size,
+                snapshot.is_last,
+            )
+            if snapshot.is_last or snapshot.stuck:
                 return
             last_url = snapshot.url
             if self.config.pause_seconds > 0:
@@ -175,19 +207,23 @@ class PayInWalk:
 
     # --- getting to a page -----------------------------------------------------------
 
-    async def _setup(self, page: Page, page_no: int, last_url: str | None) -> bool:
-        """Show page `page_no` (nothing when none was read yet: page 1 then); whether
-        Next must still be activated to reach the page to read."""
+    async def _setup(
+        self, page: Page, page_no: int, last_url: str | None, last_ids: list[str | None] | None
+    ) -> bool:
+        """Show page `page_no` (page 1 when none was read yet); whether Next must still
+        be activated to reach the page to read."""
         if last_url is not None:
             await page.goto(last_url)
             snapshot = await self._read(page, page_no)
-            shown = reported_page(snapshot.pager_text)
-            if shown is None or shown == page_no:
+            columns = column_indices(snapshot.headers)
+            ids = [scraped_row(cells, columns)["txnId"] for cells in snapshot.rows]
+            shown = snapshot.shown_page(self.page_size)
+            if shown == page_no or (shown is None and ids == last_ids):
                 return not snapshot.advanced
             logger.info("payshack browser: the URL showed page %s, replaying to %d", shown, page_no)
+            self.replays += 1
         await self._open_payin(page)
-        await self._apply_dates(page)
-        await self._max_page_size(page)
+        await self._apply_filters(page)
         for step in range(1, page_no):
             await self._settle(page, step + 1, f"page {step + 1} to load", read=False, advance=True)
         return page_no > 0
@@ -212,49 +248,43 @@ class PayInWalk:
                     raise
                 await self.session.login(page)  # the saved session had expired: sign in
 
-    async def _apply_dates(self, page: Page) -> None:
-        start, end = page.get_by_label(FROM_LABEL).first, page.get_by_label(TO_LABEL).first
-        present = await start.count() > 0 and await end.count() > 0
-        if self.date_from is None or self.date_to is None:
-            # The whole history: only clear a range the page may have pre-filled.
-            if not present or not (await start.input_value() or await end.input_value()):
-                return
-            values = ("", "")
-        elif not present:
-            raise PayShackBrowserError(
-                "PayShack Pay-In page has no date filter (inputs labelled From and To)"
-            )
-        else:
-            values = (self.date_from.isoformat(), self.date_to.isoformat())
-        await start.fill(values[0])
-        await end.fill(values[1])
-        await page.evaluate(MARK_STALE_JS, _KEYS)
-        apply = page.get_by_role("button", name=APPLY).first
-        if await apply.count():
-            await apply.click()
-        else:
-            await end.press("Enter")
-        await self._settle(page, 1, "the date filter to apply", read=False)
-
-    async def _max_page_size(self, page: Page) -> int | None:
-        """Choose the largest option of the select whose options are all page sizes."""
-        selects = page.get_by_role("combobox")
-        for i in range(await selects.count()):
-            select = selects.nth(i)
-            options = await select.evaluate(_OPTIONS_JS)
-            if not options:
-                continue
-            sizes = [(int(t.strip()), v) for v, t in options if t.strip().isdigit()]
-            if len(sizes) != len(options):
-                continue
-            size, value = max(sizes)
-            if await select.input_value() != value:
-                await page.evaluate(MARK_STALE_JS, _KEYS)
-                await select.select_option(value)
-                await self._settle(page, 1, "the page size to change", read=False)
-            return size
-        logger.warning("payshack browser: no page-size selector; walking the default size")
-        return None
+    async def _apply_filters(self, page: Page) -> None:
+        """Dates (the query's days, or none: clear a pre-filled range) and the largest
+        page size, each applied the way the page applies it."""
+        form = json.loads(str(await page.evaluate(FORM_JS)))
+        dates, size = form["dates"], form["size"]
+        wanted: tuple[str, str] | None = None
+        if self.query.date_from is not None and self.query.date_to is not None:
+            if len(dates) < 2:
+                logger.info("payshack browser: no date filter; walking the whole listing")
+            else:
+                wanted = (
+                    date_text(self.query.date_from, dates[0]["type"], dates[0]["placeholder"]),
+                    date_text(
+                        self.query.date_to, dates[1]["type"], dates[1]["placeholder"], end=True
+                    ),
+                )
+        elif len(dates) == 2 and (dates[0]["value"] or dates[1]["value"]):
+            wanted = ("", "")  # the whole history: only clear a range the page pre-filled
+        if wanted is not None and wanted != (dates[0]["value"], dates[1]["value"]):
+            start, end = page.locator("[data-ps-date=from]"), page.locator("[data-ps-date=to]")
+            await start.fill(wanted[0])
+            await end.fill(wanted[1])
+            await page.evaluate(MARK_STALE_JS, _KEYS)
+            if form["apply"]:
+                await page.locator("[data-ps-apply]").first.click()
+            else:
+                await end.press("Enter")
+            await self._settle(page, 1, "the date filter to apply", read=False)
+        if size is None:
+            logger.info("payshack browser: no page-size selector; walking the default size")
+            return
+        value, largest = max(size["options"], key=lambda option: option[1])
+        self.page_size = largest
+        if size["value"] != value:
+            await page.evaluate(MARK_STALE_JS, _KEYS)
+            await page.locator("[data-ps-size]").select_option(value)
+            await self._settle(page, 1, "the page size to change", read=False)
 
     # --- waiting and reading ---------------------------------------------------------
 
@@ -262,7 +292,6 @@ class PayInWalk:
         what = f"page {page_no} of {_TABLE} to load"
         snapshot = await self._settle(page, page_no, what, advance=advance)
         assert snapshot is not None
-        snapshot.check_not_empty(page_no)
         return snapshot
 
     async def _settle(
@@ -273,7 +302,7 @@ class PayInWalk:
         retries = self.config.page_retries
         for attempt in range(1, retries + 2):
             state = await self._state(page, what, read=read, advance=advance and attempt == 1)
-            if state.startswith((TABLE_STATE, ADVANCED_STATE)):
+            if state.startswith((TABLE_STATE, ADVANCED_STATE, STUCK_STATE)):
                 return TableSnapshot.from_js(state)
             if state == "ready":
                 return None
@@ -304,6 +333,8 @@ class PayInWalk:
             "prefetch": prefetch,
             "timeoutMs": self._timeout_ms,
         }
+        if advance:
+            self.clicks += 1
         try:
             # The in-page wait ends by itself at timeoutMs; the outer bound covers a
             # renderer that stopped answering altogether.
@@ -314,15 +345,15 @@ class PayInWalk:
             raise PayShackPageTimeoutError(what, self.config.timeout_seconds) from None
         except PlaywrightError:
             # The page navigated while waiting (to the login form, when the session
-            # expired): wait_for_function keeps polling across navigations.
+            # expired, or a next-page link that loads a new document):
+            # wait_for_function keeps polling across navigations.
             state = await self._state_across_navigation(page, what, read)
-        if state is None:
-            raise PayShackPageTimeoutError(what, self.config.timeout_seconds)
+        if state is None or str(state).startswith("timeout:"):
+            why = str(state or "").removeprefix("timeout:")
+            raise PayShackPageTimeoutError(what + (f" (waiting on: {why})" if why else ""),
+                                           self.config.timeout_seconds)  # fmt: skip
         if state == "no-next":
-            raise PayShackBrowserError(
-                f"PayShack Pay-In page: the Next control vanished or is disabled after "
-                f"{self.pages_read} pages"
-            )
+            raise _Stuck(f"the next-page control is gone or disabled after {self.pages_read} pages")
         return str(state)
 
     async def _state_across_navigation(self, page: Page, what: str, read: bool) -> str:

@@ -1,26 +1,85 @@
-"""The sync model both PayShack transports share: a watermark and time windows.
+"""The sync model both PayShack transports share: windows of a newest-first listing.
 
-PayShack pages by page number, newest first, filtered by date only, so there is no
-cursor: a run walks a time window and the state is a watermark.
-- First sync (no watermark): the whole history, or from `PAYSHACK_SYNC_START` (midnight
-  IST of that date).
-- Later syncs: [watermark − overlap, now]; the overlap re-reads recent rows, catching
-  late-arriving rows and status changes of recent pending pay-ins.
-- The new watermark (the run's start) rides only on the LAST page's checkpoint: rows
-  shift to later pages while payments arrive, so a walk that stops half-way has not
-  seen everything older than its start. A crash repeats the window, never skips it.
+PayShack pages by page number, newest first, filtered by calendar days (and optionally a
+status), so there is no cursor: a run reads a time window and the state is a watermark.
+
+- **Watermark from the data.** The watermark is the newest `createdAt` that a complete
+  walk delivered — never our wall clock, so a provider whose clock is ahead of or
+  behind ours (skew, a backlog replayed after a stall, a world on a fixed date) is read
+  either way. A record dated beyond our clock plus `clock_tolerance` does not count
+  (one mis-dated record must not move the window past every later pay-in); if nothing
+  else is newer, the watermark is capped there.
+- **Incremental window** = [watermark − overlap, open). First sync: the whole history,
+  or from `PAYSHACK_SYNC_START` (midnight IST of that date).
+- **Completeness is checked** (`completeness.py`): every window walk compares what it
+  accounted for with the total its first page states. A short walk is repeated once;
+  still short, its report says so, the run ends `incomplete` and the watermark stays.
+- **Early end below the window.** Pages are newest first: once a whole page is older
+  than the window's start, the rest is too, and the walk stops there instead of paging
+  through the padding day. A listing found not to be newest first is read to its end.
+- The new watermark rides only on the last page of a complete window, so a crash or a
+  short walk repeats the window, never skips it.
+
+The day filter's zone is undocumented (UTC or IST): requests are padded by one day on
+each side and rows are kept by their `createdAt`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import aclosing, asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from psp_dashboard.kit.timeparse import IST, parse_iso_utc
 from psp_dashboard.sync.connectors.base import RawPage
+from psp_dashboard.sync.connectors.completeness import (
+    Ending,
+    ListingPage,
+    Tally,
+    WindowReport,
+)
 
 WATERMARK = "watermark"
+LATE = "late"  # progress of the late-change sweep (late.py), JSON text
+REFUND_STATUSES = ("Refunded", "Cb_Refunded")  # the spellings payshack.md lists
+# Rows further apart than this on consecutive pages mean the listing is not newest first
+# (the table shows whole seconds, so equal display times are normal).
+_ORDER_SLACK = timedelta(seconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingQuery:
+    """One filtered view of the Pay-In listing, as the provider's filter takes it."""
+
+    date_from: date | None = None  # calendar days, both inclusive; None = no date filter
+    date_to: date | None = None
+    status: str | None = None  # the provider's status filter (its spelling)
+    first_page: int = 1  # where a resumed walk starts
+    txn_id: str | None = None  # one pay-in by its id (a look-up)
+
+
+class Listing(Protocol):
+    """What a transport provides: one walk of one filtered listing, page by page.
+
+    The walk ends by itself on the listing's last page (its own pager or totals say
+    so, or a page is empty); the caller may close it earlier (`aclose`)."""
+
+    def listing(self, query: ListingQuery) -> AsyncGenerator[ListingPage, None]: ...
+
+
+def padded_days(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[date | None, date | None]:
+    """The day filter for [start, end): one day of padding each side (unknown zone)."""
+    if start is None:
+        return None, None
+    last_moment = max(end or now, start).astimezone(UTC) - timedelta(microseconds=1)
+    return (
+        start.astimezone(UTC).date() - timedelta(days=1),
+        max(last_moment.date(), start.astimezone(UTC).date()) + timedelta(days=1),
+    )
 
 
 def utc_day_windows(from_date: date, to_date: date) -> list[tuple[datetime, datetime]]:
@@ -36,54 +95,277 @@ def utc_day_windows(from_date: date, to_date: date) -> list[tuple[datetime, date
     ]
 
 
+def created_at(row: Mapping[str, Any]) -> datetime | None:
+    try:
+        return parse_iso_utc(row.get("createdAt") or "")
+    except ValueError:
+        return None
+
+
 def created_in_window(row: Mapping[str, Any], start: datetime | None, end: datetime | None) -> bool:
     """start <= createdAt < end, compared at whole seconds (the precision both transports
     share: a row at 12:00:00.900 shown as 12:00:00 is in a window from 12:00:00.500)."""
-    try:
-        created = parse_iso_utc(row.get("createdAt") or "")
-    except ValueError:
+    created = created_at(row)
+    if created is None:
         return True  # kept: the normalizer rejects it visibly (quarantine)
     floor = None if start is None else start.astimezone(UTC).replace(microsecond=0)
     return (floor is None or created >= floor) and (end is None or created < end)
 
 
+def _not_newest_first(times: list[datetime], previous_oldest: datetime | None) -> bool:
+    """Rows (in page order) newer than rows before them, on this page or the last one."""
+    floor = previous_oldest
+    for moment in times:
+        if floor is not None and moment > floor + _ORDER_SLACK:
+            return True
+        floor = moment if floor is None else min(floor, moment)
+    return False
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+@dataclass(slots=True)
+class Newest:
+    """The newest `createdAt` delivered, ignoring records dated beyond `limit`."""
+
+    limit: datetime
+    value: datetime | None = None
+    beyond: bool = False  # some record was dated beyond the limit
+
+    def see(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            moment = created_at(row)
+            if moment is None:
+                continue
+            if moment > self.limit:
+                self.beyond = True
+            elif self.value is None or moment > self.value:
+                self.value = moment
+
+    def watermark(self, old: datetime | None) -> datetime | None:
+        newest = self.value if self.value is not None else (self.limit if self.beyond else None)
+        if old is None or old > self.limit:  # an old mark from a skewed past is not kept
+            return newest
+        return old if newest is None else max(old, newest)
+
+
+@dataclass(slots=True)
+class WindowPage:
+    """A page of a window walk: rows kept (inside the window), and on the window's
+    last page the report of the whole walk."""
+
+    rows: list[dict[str, Any]]
+    listing: ListingPage
+    report: WindowReport | None = None
+
+
+@dataclass(slots=True)
+class WindowRead:
+    """One window read: its pages as they come, then its report."""
+
+    start: datetime | None
+    end: datetime | None
+    status: str | None = None
+    label: str = ""
+    retry: bool = True  # read once more when short
+    newest: Newest | None = None
+    report: WindowReport | None = None
+    pages_fetched: int = 0
+    oldest_seen: datetime | None = None  # of this read, for the late sweep's diff
+    statuses_seen: set[str] = field(default_factory=set)
+
+
 class WindowedPayShack:
-    """`pages`, `window_pages`, `day_pages` on top of a transport's `walk_window`."""
+    """`pages`, `window_pages`, `day_pages` for a transport that provides `listing`."""
 
     overlap: timedelta
     sync_start: date | None
+    clock_tolerance: timedelta
     _now: Callable[[], datetime]
+    # The transport can filter the listing by status (and look pay-ins up by id).
+    status_filter: bool = False
 
-    def walk_window(
-        self, start: datetime | None, end: datetime | None
-    ) -> AsyncGenerator[tuple[list[dict[str, Any]], bool], None]:
-        """(rows with start <= createdAt < end, is_last_page) for every page."""
+    def listing(self, query: ListingQuery) -> AsyncGenerator[ListingPage, None]:
         raise NotImplementedError
 
     backfill_windows = staticmethod(utc_day_windows)
 
-    async def pages(self, state: Mapping[str, str]) -> AsyncGenerator[RawPage, None]:
-        run_start = self._now()
+    # --- one window -------------------------------------------------------------------
+
+    async def read_window(
+        self, read: WindowRead, *, first_page: int = 1, max_pages: int | None = None
+    ) -> AsyncIterator[WindowPage]:
+        """Pages of [read.start, read.end) (rows kept by createdAt), the last one with
+        the report; the walk is repeated once when it comes up short (`read.retry`).
+        `max_pages` cuts the walk (budget): its report then says "stuck" — callers
+        that cut on purpose read `read.pages_fetched` instead of the verdict."""
+        date_from, date_to = padded_days(read.start, read.end, self._now())
+        query = ListingQuery(date_from, date_to, read.status, first_page)
+        attempts = 2 if read.retry else 1
+        for attempt in range(1, attempts + 1):
+            tally = Tally()
+            held: WindowPage | None = None
+            ending: Ending = "stuck"
+            async for page, end_of_walk in self._walk(read, query, tally, max_pages):
+                if held is not None:
+                    yield held
+                held = page
+                if end_of_walk is not None:
+                    ending = end_of_walk
+            tally.end(ending)
+            report = WindowReport(read.label, tally.verdict(), ending, attempt)
+            # Once more only when it can help: a listing that states no total cannot be
+            # proven complete by reading it again, and a budget cut was on purpose.
+            final = report.count.expected is None or (ending == "stuck" and max_pages)
+            if report.complete or attempt == attempts or final:
+                read.report = report
+                if held is None:  # nothing was read at all (a listing with no page)
+                    held = WindowPage([], ListingPage([], 0))
+                held.report = report
+                yield held
+                return
+            if held is not None:
+                yield held  # a short walk's rows are real rows: keep them, read again
+
+    async def _walk(
+        self, read: WindowRead, query: ListingQuery, tally: Tally, max_pages: int | None
+    ) -> AsyncIterator[tuple[WindowPage, Ending | None]]:
+        previous_oldest: datetime | None = None
+        newest_first = True
+        pages = 0
+        async with aclosing(self.listing(query)) as walk:
+            async for listed in walk:
+                pages += 1
+                read.pages_fetched += 1
+                tally.add(listed)
+                if read.newest is not None:
+                    read.newest.see(listed.rows)
+                times = [t for r in listed.rows if (t := created_at(r)) is not None]
+                for row in listed.rows:
+                    if isinstance(status := row.get("txnStatus"), str):
+                        read.statuses_seen.add(status)
+                if times:
+                    oldest = min(times)
+                    if _not_newest_first(times, previous_oldest):
+                        newest_first = False  # the early end relies on that order
+                    previous_oldest = oldest
+                    if read.oldest_seen is None or oldest < read.oldest_seen:
+                        read.oldest_seen = oldest
+                kept = [r for r in listed.rows if created_in_window(r, read.start, read.end)]
+                ending: Ending | None = None
+                if not listed.rows:
+                    ending = "empty-page"
+                elif listed.last:
+                    ending = "last-page"
+                elif (
+                    newest_first
+                    and read.start is not None
+                    and times
+                    and max(times) < read.start.astimezone(UTC).replace(microsecond=0)
+                ):
+                    ending = "boundary"
+                yield WindowPage(kept, listed), ending
+                if ending is not None:
+                    return
+                if max_pages is not None and pages >= max_pages:
+                    return
+
+    # --- the incremental run ----------------------------------------------------------
+
+    def window_start(self, state: Mapping[str, str]) -> datetime | None:
         old = state.get(WATERMARK)
         if old:
-            start: datetime | None = parse_iso_utc(old) - self.overlap
-        elif self.sync_start is not None:
-            start = datetime.combine(self.sync_start, time(0), IST).astimezone(UTC)
-        else:
-            start = None
-        kept = {WATERMARK: old} if old else {}
-        page_no = 0
-        async for rows, last in self.walk_window(start, None):
-            page_no += 1
-            checkpoint = {WATERMARK: run_start.isoformat()} if last else dict(kept)
-            yield RawPage(rows, checkpoint, page_no, "window")
+            return parse_iso_utc(old) - self.overlap
+        if self.sync_start is not None:
+            return datetime.combine(self.sync_start, time(0), IST).astimezone(UTC)
+        return None
 
-    async def window_pages(self, start: datetime, end: datetime) -> AsyncGenerator[RawPage, None]:
-        """Pages of one backfill window; their checkpoints never move the watermark."""
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """Keep what the walks of one run share (a browser, an HTTP client) open across
+        them; a transport without such a thing holds nothing."""
+        yield
+
+    async def pages(self, state: Mapping[str, str]) -> AsyncGenerator[RawPage, None]:
+        async with self.held():
+            async for page in self._incremental(state):
+                yield page
+
+    async def _incremental(self, state: Mapping[str, str]) -> AsyncGenerator[RawPage, None]:
+        old_text = state.get(WATERMARK)
+        old = parse_iso_utc(old_text) if old_text else None
+        start = self.window_start(state)
+        newest = Newest(self._now() + self.clock_tolerance)
+        label = "window " + (iso(start) if start else "whole history") + " → open"
+        read = WindowRead(start, None, label=label, newest=newest)
         page_no = 0
-        async for rows, _last in self.walk_window(start, end):
+        async for page in self.read_window(read):
             page_no += 1
-            yield RawPage(rows, {}, page_no, f"backfill {start.date().isoformat()}")
+            checkpoint: dict[str, str] = {}
+            if page.report is not None and page.report.complete:
+                mark = newest.watermark(old)
+                if mark is not None:
+                    checkpoint[WATERMARK] = iso(mark)
+            yield RawPage(page.rows, checkpoint, page_no, "window", page.report)
+        async for raw in self.after_window(state, start, newest.watermark(old), page_no):
+            yield raw
+
+    async def after_window(
+        self,
+        state: Mapping[str, str],
+        window_start: datetime | None,
+        newest: datetime | None,
+        pages_so_far: int,
+    ) -> AsyncGenerator[RawPage, None]:
+        """More streams of the incremental run after its window (the late sweep)."""
+        return
+        yield  # pragma: no cover - makes this an async generator
+
+    # --- backfill and re-read -----------------------------------------------------------
+
+    async def window_pages(
+        self, start: datetime, end: datetime | None, *, status: str | None = None
+    ) -> AsyncGenerator[RawPage, None]:
+        """Pages of one window for a backfill or re-read; they never move the watermark."""
+        label = f"{iso(start)} → {iso(end) if end else 'open'}"
+        if status:
+            label = f"status={status} " + label
+        page_no = 0
+        read = WindowRead(start, end, status=status, label=label)
+        async for page in self.read_window(read):
+            page_no += 1
+            yield RawPage(page.rows, {}, page_no, label, page.report)
+
+    async def reread_pages(
+        self, state: Mapping[str, str], *, days: int, refund_days: int
+    ) -> AsyncGenerator[RawPage, None]:
+        """The daily re-read, in the provider's time (from the watermark, the newest
+        createdAt delivered): the UTC day of the watermark and `days` days before it read
+        whole, then refunds up to `refund_days` back through the status filter (without
+        one, that span is read whole too). Nothing here moves the watermark."""
+        mark = state.get(WATERMARK)
+        if not mark:
+            return  # no complete incremental run yet: nothing to re-read
+        async with self.held():
+            async for page in self._reread(parse_iso_utc(mark), days, refund_days):
+                yield page
+
+    async def _reread(
+        self, newest: datetime, days: int, refund_days: int
+    ) -> AsyncGenerator[RawPage, None]:
+        whole_from = datetime.combine(newest.date() - timedelta(days=days), time(0), UTC)
+        refunds_from = newest - timedelta(days=refund_days) if refund_days else None
+        if refunds_from is not None and refunds_from < whole_from and not self.status_filter:
+            whole_from, refunds_from = refunds_from, None
+        async for page in self.window_pages(whole_from, None):
+            yield page
+        if refunds_from is None or refunds_from >= whole_from:
+            return
+        for status in REFUND_STATUSES:
+            async for page in self.window_pages(refunds_from, None, status=status):
+                yield page
 
     async def day_pages(
         self, day: date, checkpoint: Mapping[str, str]
