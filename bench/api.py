@@ -7,11 +7,10 @@ export rate and memory vs bare COPY, on N generated transactions over 90 days.
 The database `psp_bench_api` (on BENCH_ADMIN_DSN's server) is kept and reused while it
 holds the requested row count; `--reseed` rebuilds it. Latencies are measured through
 the ASGI app in process (no network), uncached ones with the metrics keys deleted before
-each request; the figures with `_rollup_only` read the 30-minute rollup without the
-daily level of migration 0005. The export runs against a real uvicorn server in a
-subprocess, whose peak RSS (VmHWM) is read from /proc. Ends with one JSON line per
-figure: {"bench", "value", "unit", "baseline", "ratio", "target"} (ratio = baseline/ours
-for times, ours/baseline for rates).
+each request. The export runs against a real uvicorn server in a subprocess, whose peak
+RSS (VmHWM) is read from /proc. Ends with one JSON line per figure: {"bench", "value",
+"unit", "baseline", "ratio", "target"} (ratio = baseline/ours for times, ours/baseline
+for rates).
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ from api_seed import ensure_daily, seed, seeded_rows  # noqa: E402
 from psp_dashboard.auth.passwords import hash_password  # noqa: E402
 from psp_dashboard.config import load_settings, to_asyncpg_url  # noqa: E402
 from psp_dashboard.main import create_app  # noqa: E402
-from psp_dashboard.metrics import daily  # noqa: E402
 from psp_dashboard.runtime import Runtime, open_runtime  # noqa: E402
 
 ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -135,15 +133,11 @@ async def bench_metrics(runtime: Runtime, get: Callable[..., Call], last: date, 
     plain = await plain_sql(max(3, n // 10), BASELINE_OVERVIEW, start, end, start - (end - start))
     overview = get("/metrics/overview", **month)
     trends = get("/metrics/trends", **month, granularity="hour")
-    for suffix, use_daily in (("_rollup_only", False), ("", True)):
-        daily.set_available(runtime.extras, use_daily)
-        await timed(overview, 3, clear)  # warm buffers and plans
-        times = await timed(overview, n, clear)
-        target = "≤ 100 ms and ≥ 20× faster than the plain GROUP BY" if use_daily else "-"
-        report(f"overview_30d_uncached{suffix}_p50", pct(times, 0.5), "ms", pct(plain, 0.5), "-")
-        report(
-            f"overview_30d_uncached{suffix}_p95", pct(times, 0.95), "ms", pct(plain, 0.95), target
-        )
+    await timed(overview, 3, clear)  # warm buffers and plans
+    times = await timed(overview, n, clear)
+    target = "≤ 100 ms and ≥ 20× faster than the plain GROUP BY"
+    report("overview_30d_uncached_p50", pct(times, 0.5), "ms", pct(plain, 0.5), "-")
+    report("overview_30d_uncached_p95", pct(times, 0.95), "ms", pct(plain, 0.95), target)
     times = await timed(overview, n)
     report("overview_30d_cached_p95", pct(times, 0.95), "ms", None, "≤ 10 ms")
     await timed(trends, 3, clear)

@@ -26,6 +26,7 @@ import asyncpg
 from psp_dashboard import migrate
 from psp_dashboard.config import to_asyncpg_url
 from psp_dashboard.db import make_engine
+from psp_dashboard.models.rollup import bucket_sql
 from psp_dashboard.partitions import ensure_partitions
 
 BACKEND = Path(__file__).resolve().parent.parent / "backend"
@@ -81,9 +82,9 @@ FROM (
 ) x
 """
 
-ROLLUP = """
+ROLLUP = f"""
 INSERT INTO transaction_rollup
-SELECT date_bin('30 minutes', created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), source,
+SELECT {bucket_sql("created_at")}, source,
        COALESCE(project, ''), status, COALESCE(original_status, ''),
        COALESCE(payment_method, ''), COALESCE(merchant_id, ''), currency,
        COUNT(*), SUM(amount), SUM(COALESCE(fee, 0))

@@ -1,8 +1,10 @@
+import { PHASE_DEVELOPMENT_SERVER } from 'next/constants.js';
+
 /**
  * Static export: the backend serves `out/` at `/`, same origin as `/api/v1`.
  * No server features (no rewrites, no dynamic segments) — detail views use query strings.
- * In `next dev` the API is proxied by the dev-only fixture server or by API_PROXY
- * (see docs/frontend.md), never by Next itself.
+ * In `next dev` only, API_PROXY names a running backend (e.g. `make run`'s) that /api/v1 is
+ * proxied to, so the pages keep relative URLs and the session cookie (docs/frontend.md).
  */
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -14,4 +16,13 @@ const nextConfig = {
   eslint: { ignoreDuringBuilds: true },
 };
 
-export default nextConfig;
+export default function config(phase) {
+  const backend = process.env.API_PROXY?.replace(/\/$/, '');
+  if (phase !== PHASE_DEVELOPMENT_SERVER || !backend) return nextConfig;
+  return {
+    ...nextConfig,
+    // No trailing-slash redirect for the API (FastAPI's paths have none).
+    skipTrailingSlashRedirect: true,
+    rewrites: async () => [{ source: '/api/v1/:path*', destination: `${backend}/api/v1/:path*` }],
+  };
+}

@@ -1,4 +1,5 @@
-"""`psp` command line: serve | run | migrate | sandbox | openapi | … (later issues add more)."""
+"""`psp` command line: serve | run | worker | migrate | openapi | sandbox, and each
+domain's commands (sync, users, recon)."""
 
 from __future__ import annotations
 
@@ -6,39 +7,21 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+from psp_dashboard import migrate
+from psp_dashboard.auth import cli as auth_cli
+from psp_dashboard.commands import Command, no_args
 from psp_dashboard.config import ConfigError, Settings, load_settings
+from psp_dashboard.jobs import start_worker
 from psp_dashboard.logs import configure_logging
-
-Handler = Callable[[argparse.Namespace, Settings], int]
-EXTENSIONS: list[str] = [
-    "psp_dashboard.sync.cli",
-    "psp_dashboard.auth.cli",
-    "psp_dashboard.reconciliation.cli",
-]
-_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
-
-
-def command(
-    name: str, help_text: str
-) -> Callable[[Callable[[argparse.ArgumentParser], None]], Callable[[Handler], Handler]]:
-    """Register a sub-command: `@command("x", "...")(add_args)(handler)`."""
-
-    def with_args(
-        add_args: Callable[[argparse.ArgumentParser], None],
-    ) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            _COMMANDS[name] = (add_args, handler, help_text)
-            return handler
-
-        return register
-
-    return with_args
-
-
-def _no_args(_: argparse.ArgumentParser) -> None:
-    return None
+from psp_dashboard.main import create_app
+from psp_dashboard.reconciliation import cli as reconciliation_cli
+from psp_dashboard.runtime import open_runtime, resolve_urls
+from psp_dashboard.sandbox.cli import main as sandbox_main
+from psp_dashboard.serve import prepare_database, serve
+from psp_dashboard.sync import cli as sync_cli
+from psp_dashboard.worker import stop_on_signals
 
 
 def _serve_args(parser: argparse.ArgumentParser) -> None:
@@ -47,22 +30,32 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-migrate", action="store_true", help="do not migrate at start-up")
 
 
-@command("serve", "serve the API (and the dashboard when built)")(_serve_args)
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from psp_dashboard.serve import serve
-
     return asyncio.run(
         serve(settings, host=args.host, port=args.port, migrate=not args.no_migrate, demo=False)
     )
 
 
-@command("run", "the demo: embedded defaults, sandboxes as sources, API + dashboard")(_serve_args)
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from psp_dashboard.serve import serve
-
     return asyncio.run(
         serve(settings, host=args.host, port=args.port, migrate=not args.no_migrate, demo=True)
     )
+
+
+async def _run_worker(settings: Settings) -> int:
+    runtime = await open_runtime(settings)
+    try:
+        await prepare_database(runtime, migrate=True)
+        worker = start_worker(runtime)
+        stop_on_signals(worker.stop)
+        await worker.run_until_stopped()
+    finally:
+        await runtime.close()
+    return 0
+
+
+def _worker(_: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_run_worker(settings))
 
 
 def _migrate_args(parser: argparse.ArgumentParser) -> None:
@@ -70,11 +63,7 @@ def _migrate_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--revision", default=None, help="target (default head / base)")
 
 
-@command("migrate", "apply (or revert) database migrations")(_migrate_args)
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from psp_dashboard import migrate
-    from psp_dashboard.runtime import resolve_urls
-
     database_url, _ = asyncio.run(resolve_urls(settings))
     if args.direction == "up":
         migrate.upgrade(database_url, args.revision or "head")
@@ -85,10 +74,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-@command("openapi", "print the OpenAPI document (for the frontend's generated types)")(_no_args)
 def _openapi(_: argparse.Namespace, settings: Settings) -> int:
-    from psp_dashboard.main import create_app
-
     app = create_app(settings)
     sys.stdout.write(json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n")
     return 0
@@ -98,27 +84,48 @@ def _sandbox_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rest", nargs=argparse.REMAINDER, help="sandbox options (see --help)")
 
 
-@command("sandbox", "run the Vima and PayShack sandboxes on loopback ports")(_sandbox_args)
 def _sandbox(args: argparse.Namespace, _: Settings) -> int:
-    from psp_dashboard.sandbox.cli import main as sandbox_main
-
     return sandbox_main(list(args.rest))
 
 
-def _load_extensions() -> None:
-    """Domain CLIs register their sub-commands on import."""
-    import importlib
-
-    for module in EXTENSIONS:
-        importlib.import_module(module)
+COMMANDS: tuple[Command, ...] = (
+    Command("serve", "serve the API (and the dashboard when built)", _serve_args, _serve),
+    Command(
+        "run",
+        "the demo: embedded defaults, sandboxes as sources, worker, API + dashboard",
+        _serve_args,
+        _run,
+    ),
+    Command(
+        "worker",
+        "run the worker: syncs on their intervals, manual triggers, daily reconciliation",
+        no_args,
+        _worker,
+    ),
+    Command("migrate", "apply (or revert) database migrations", _migrate_args, _migrate),
+    Command(
+        "openapi",
+        "print the OpenAPI document (for the frontend's generated types)",
+        no_args,
+        _openapi,
+    ),
+    Command(
+        "sandbox",
+        "run the Vima and PayShack sandboxes on loopback ports",
+        _sandbox_args,
+        _sandbox,
+    ),
+    *sync_cli.COMMANDS,
+    *auth_cli.COMMANDS,
+    *reconciliation_cli.COMMANDS,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    _load_extensions()
     parser = argparse.ArgumentParser(prog="psp", description="PSP Dashboard")
     subs = parser.add_subparsers(dest="command", required=True)
-    for name, (add_args, _, help_text) in _COMMANDS.items():
-        add_args(subs.add_parser(name, help=help_text, description=help_text))
+    for command in COMMANDS:
+        command.add_args(subs.add_parser(command.name, help=command.help, description=command.help))
     return parser
 
 
@@ -131,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    _, handler, _ = _COMMANDS[args.command]
+    handler = next(c.handler for c in COMMANDS if c.name == args.command)
     try:
         return handler(args, settings)
     except ConfigError as exc:
@@ -142,8 +149,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run as `python -m psp_dashboard.cli`: dispatch through the imported module so that
-    # the domain CLIs register on the same registry they import.
-    from psp_dashboard.cli import main as imported_main
-
-    raise SystemExit(imported_main())
+    raise SystemExit(main())

@@ -3,6 +3,8 @@
 A source whose base URL is configured talks to that provider and gets no sandbox.
 Sandbox knobs for the demo come from DEMO_SANDBOX_ARGS (the `psp sandbox` options,
 e.g. "--days 14 --per-day 5000 --rate 2"), defaulting to a living 30-day world.
+The sandboxes start before the runtime, which is opened with the endpoints and
+settings they decide (nothing is swapped once the runtime is in use).
 """
 
 from __future__ import annotations
@@ -10,22 +12,30 @@ from __future__ import annotations
 import os
 import shlex
 from contextlib import AsyncExitStack
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from pydantic import SecretStr
 
-from psp_dashboard.runtime import Runtime
+from psp_dashboard.config import Settings
 from psp_dashboard.sandbox.cli import build_parser, config_from_args
 from psp_dashboard.sandbox.server import serve_sandboxes
 from psp_dashboard.sandbox.state import Sandbox
-from psp_dashboard.sync.sources import endpoints_from_settings
+from psp_dashboard.sync.sources import SourceEndpoints, endpoints_from_settings
 
 DEFAULT_DEMO_ARGS = "--days 30 --per-day 2000 --living --rate 0.5 --settle-rate 0.2"
 
 
-async def start_demo_sources(runtime: Runtime, stack: AsyncExitStack) -> list[str]:
-    """Start sandboxes where needed; point the runtime's endpoints at them."""
-    endpoints = endpoints_from_settings(runtime.settings)
+@dataclass(frozen=True)
+class DemoSources:
+    settings: Settings
+    endpoints: SourceEndpoints
+    lines: list[str]  # for the start-up banner
+
+
+async def start_demo_sources(settings: Settings, stack: AsyncExitStack) -> DemoSources:
+    """Start sandboxes where needed (they stop with `stack`); the runtime is to be
+    opened with the returned settings and endpoints."""
+    endpoints = endpoints_from_settings(settings)
     missing = [s for s in ("vima", "payshack") if not endpoints.configured(s)]
     lines: list[str] = []
     if missing:
@@ -58,21 +68,10 @@ async def start_demo_sources(runtime: Runtime, stack: AsyncExitStack) -> list[st
                 payshack_password=SecretStr(creds.payshack_pass),
             )
             # Politeness pauses protect the real provider, not our own sandbox.
-            runtime.settings = runtime.settings.model_copy(update={"payshack_page_pause_ms": 0})
+            settings = settings.model_copy(update={"payshack_page_pause_ms": 0})
             lines.append(f"PayShack: sandbox at {running.payshack_base_url}")
         endpoints = replace(endpoints, sandbox=frozenset(missing))
     for source in ("vima", "payshack"):
         if source not in missing:
             lines.append(f"{source}: configured provider")
-    runtime.extras["endpoints"] = endpoints
-    return lines
-
-
-async def start_scheduler(runtime: Runtime, stack: AsyncExitStack) -> None:
-    from psp_dashboard.sync.jobs import extra_jobs
-    from psp_dashboard.sync.scheduler import SyncScheduler
-
-    scheduler = SyncScheduler(runtime)
-    runtime.extras["scheduler"] = scheduler
-    scheduler.start(extra_jobs(runtime))
-    stack.push_async_callback(scheduler.shutdown)
+    return DemoSources(settings, endpoints, lines)

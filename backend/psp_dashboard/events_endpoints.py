@@ -23,12 +23,13 @@ from redis.exceptions import RedisError
 from starlette.responses import StreamingResponse
 
 from psp_dashboard.api.deps import CacheDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.errors import ServiceUnavailable
 from psp_dashboard.events import channel
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], route_class=ValidatedRoute)
 
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 5000

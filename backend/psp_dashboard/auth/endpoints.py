@@ -8,14 +8,16 @@ from fastapi import APIRouter, Request, Response
 
 from psp_dashboard.api.deps import RuntimeDep
 from psp_dashboard.api.security_headers import cookie_is_secure
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth import service
-from psp_dashboard.auth.deps import AUTH_RESPONSES, Principal, ViewerDep
+from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
+from psp_dashboard.auth.principal import Principal
 from psp_dashboard.auth.schemas import LoginIn, MeOut, SignedOutOut
 from psp_dashboard.auth.sessions import SESSION_COOKIE, Session
 from psp_dashboard.auth.token_endpoints import router as tokens_router
 
 router = APIRouter()
-auth = APIRouter(prefix="/auth", tags=["auth"])
+auth = APIRouter(prefix="/auth", tags=["auth"], route_class=ValidatedRoute)
 
 
 def _me(principal: Principal, session: Session | None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ password gives its reservation back; a wrong one keeps it.
   cannot keep the user out either.
 
 Windows are fixed, from an attempt that found the counter empty. The limits come from
-`runtime.extras[LIMITS_KEY]` when set (tests use small ones), else from the settings.
+`runtime.login_limits` when set (tests use small ones), else from the settings.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from psp_dashboard.config import Settings
 from psp_dashboard.errors import RateLimited
 from psp_dashboard.runtime import Runtime
 
-LIMITS_KEY = "auth.login_limits"
 _KEY = "auth:login:"
 
 
@@ -54,12 +53,7 @@ class LoginLimits:
 
 
 def login_limits(runtime: Runtime) -> LoginLimits:
-    configured = runtime.extras.get(LIMITS_KEY)
-    if isinstance(configured, LoginLimits):
-        return configured
-    limits = LoginLimits.from_settings(runtime.settings)
-    runtime.extras[LIMITS_KEY] = limits
-    return limits
+    return runtime.login_limits or LoginLimits.from_settings(runtime.settings)
 
 
 # KEYS: pair, address, account, account delay, account's known addresses.

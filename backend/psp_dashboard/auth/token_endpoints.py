@@ -13,11 +13,12 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from psp_dashboard.api.deps import ConnDep, SettingsDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth import tokens
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.auth.schemas import CreatedTokenOut, TokenIn, TokenListOut, TokenOut
 
-router = APIRouter(prefix="/tokens", tags=["tokens"])
+router = APIRouter(prefix="/tokens", tags=["tokens"], route_class=ValidatedRoute)
 
 
 @router.post(

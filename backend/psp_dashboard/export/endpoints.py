@@ -1,36 +1,53 @@
-"""`GET /export/transactions`: the list's filters, as a streamed CSV or XLSX download."""
+"""`GET /export/*`: a day's reconciliation, or the transaction list's filters, as a
+streamed CSV or XLSX download (analysts and admins)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from starlette.responses import StreamingResponse
 
 from psp_dashboard.api.deps import RuntimeDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AnalystDep
-from psp_dashboard.export import service
-from psp_dashboard.kit.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
-from psp_dashboard.metrics import daily
-from psp_dashboard.metrics.periods import today_in
+from psp_dashboard.export import reconciliation, transactions
+from psp_dashboard.export.files import download, file_responses
+from psp_dashboard.kit.isodate import IsoDate
+from psp_dashboard.kit.periods import today_in
+from psp_dashboard.kit.streaming import Format
+from psp_dashboard.reconciliation.schemas import Resolution
 from psp_dashboard.transactions.filters import Order, SortBy, TransactionFiltersDep
 
-router = APIRouter(prefix="/export", tags=["export"])
+router = APIRouter(prefix="/export", tags=["export"], route_class=ValidatedRoute)
 
-_FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The file, streamed (header row first; amounts exact to 4 decimals)",
-        "content": {
-            CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
-            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        },
+
+@router.get(
+    "/reconciliation",
+    operation_id="export_reconciliation",
+    summary="Download a day's reconciliation as CSV or XLSX (analysts and admins)",
+    response_class=StreamingResponse,
+    responses={
+        **file_responses("The file, streamed (header row first; amounts exact)"),
+        404: {"description": "The day has no reconciliation run"},
+        **AUTH_RESPONSES,
     },
-    400: {
-        "description": "Invalid parameters, or more rows than EXPORT_MAX_ROWS "
-        '(details: {"field": "filters", "reason": "export_too_large", "rows", "max_rows"})'
-    },
-    **AUTH_RESPONSES,
-}
+)
+async def export_reconciliation(
+    principal: AnalystDep,
+    runtime: RuntimeDep,
+    day: Annotated[IsoDate, Query(alias="date", description="YYYY-MM-DD")],
+    format: Annotated[Format, Query(description="File format")] = "csv",  # contract name
+    type: Annotated[
+        reconciliation.ExportType | None,
+        Query(description="One kind of row; none: every discrepancy and missing row"),
+    ] = None,
+    resolution: Annotated[Resolution | None, Query(description="State")] = None,
+) -> StreamingResponse:
+    export = await reconciliation.export_reconciliation(
+        runtime, principal, day, fmt=format, kind=type, resolution=resolution
+    )
+    return download(export)
 
 
 @router.get(
@@ -38,19 +55,25 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     operation_id="export_transactions",
     summary="Download the filtered transactions as CSV or XLSX (analysts and admins)",
     response_class=StreamingResponse,
-    responses=_FILE_RESPONSES,
+    responses={
+        **file_responses("The file, streamed (header row first; amounts exact to 4 decimals)"),
+        400: {
+            "description": "Invalid parameters, or more rows than EXPORT_MAX_ROWS "
+            '(details: {"field": "filters", "reason": "export_too_large", "rows", '
+            '"max_rows"})'
+        },
+        **AUTH_RESPONSES,
+    },
 )
 async def export_transactions(
     principal: AnalystDep,
     runtime: RuntimeDep,
     filters: TransactionFiltersDep,
-    format: Annotated[  # the contract's parameter name, shadowing the builtin
-        service.Format, Query(description="File format")
-    ] = "csv",
+    format: Annotated[Format, Query(description="File format")] = "csv",  # contract name
     sort_by: Annotated[SortBy, Query(description="Row order")] = "created_at",
     order: Annotated[Order, Query(description="Sort direction")] = "desc",
 ) -> StreamingResponse:
-    export = await service.export_transactions(
+    export = await transactions.export_transactions(
         runtime.engine,
         principal,
         filters,
@@ -59,14 +82,5 @@ async def export_transactions(
         order=order,
         cap=runtime.settings.export_max_rows,
         today=today_in(filters.tz),
-        use_daily=await daily.available(runtime.engine, runtime.extras),
     )
-    return StreamingResponse(
-        export.body,
-        media_type=export.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{export.filename}"',
-            "X-Export-Rows": str(export.rows),
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(export)

@@ -10,8 +10,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from psp_dashboard import __version__
 from psp_dashboard.api.deps import RuntimeDep
+from psp_dashboard.api.validated import ValidatedRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=ValidatedRoute)
 
 ServiceState = Literal["ok", "down"]
 

@@ -1,10 +1,9 @@
-"""Streamed CSV and XLSX files in constant memory, for every export.
+"""CSV and XLSX in constant memory, for every export: one set of cell rules, so every
+path writes the same bytes (the producers that feed them are in `streaming.py`).
 
-Three producers, one set of cell rules so every path writes the same bytes:
-- `copy_csv`: PostgreSQL renders the CSV itself (`COPY (query) TO STDOUT`), streamed
-  through a small bounded queue: the fastest path, for rows that need no Python.
-- `csv_chunks`: rows from an async iterator (e.g. a server-side cursor), for rows that
-  pass through Python first (masking).
+- `sql_csv_cell`: the rules as SQL, for PostgreSQL's own `COPY … (FORMAT csv)`.
+- `csv_chunks`: rows from an async iterator to CSV, for rows that pass through Python
+  first (masking).
 - `XlsxSink` + `stream_file`: xlsxwriter in `constant_memory` mode writes rows to a temp
   file as they come (an XLSX is a zip, finished only at close), which is then streamed.
 
@@ -18,7 +17,6 @@ keep the text as is.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import io
 import os
@@ -31,9 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import xlsxwriter
-from sqlalchemy import ColumnElement, Select, Text, case, cast, func, literal_column
-from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, Text, case, cast, func, literal_column
 
 from psp_dashboard.kit.json import format_datetime
 
@@ -54,7 +50,6 @@ XLSX_EXACT_DIGITS = 15
 # text: free text from a provider or payer (formula-neutralized); code: identifiers and
 # enumerations the system controls (UUIDs, source, status, ISO codes), written as is.
 Kind = Literal["text", "code", "money", "timestamp"]
-_PG_DIALECT = asyncpg_dialect.dialect()  # type: ignore[no-untyped-call]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +114,6 @@ def sql_csv_cell(expr: ColumnElement[Any], kind: Kind) -> ColumnElement[Any]:
     return case((formula, _SQL_APOSTROPHE.op("||")(expr)), else_=expr)
 
 
-def to_asyncpg(stmt: Select[Any]) -> tuple[str, list[Any]]:
-    """SQL text with $n placeholders and its arguments, for asyncpg's COPY and cursors."""
-    compiled = stmt.compile(dialect=_PG_DIALECT, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    return str(compiled), [params[name] for name in compiled.positiontup or ()]
-
-
 # ---------------------------------------------------------------- CSV
 
 
@@ -165,56 +153,6 @@ async def csv_chunks(
             pending, size = [], 0
     if pending:
         yield "".join(pending).encode()
-
-
-async def copy_csv(
-    engine: AsyncEngine, columns: Sequence[Column], stmt: Select[Any], *, queue_size: int = 8
-) -> AsyncIterator[bytes]:
-    """`COPY (stmt) TO STDOUT (FORMAT csv)` on a connection of its own, streamed.
-
-    The queue is the backpressure: a slow client blocks the COPY (and so the server's
-    send buffer) instead of piling rows up in memory. If the client goes away the COPY
-    is cancelled and its connection discarded, since its protocol state is unknown.
-    """
-    sql, args = to_asyncpg(stmt)
-    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=queue_size)
-    async with engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
-
-        async def sink(data: bytes) -> None:
-            await queue.put(bytes(data))
-
-        async def run() -> None:
-            try:
-                await driver.copy_from_query(sql, *args, output=sink, format="csv")
-            finally:
-                await queue.put(None)
-
-        task = asyncio.create_task(run())
-        done = False
-        try:
-            yield csv_header(columns)
-            pending: list[bytes] = []
-            size = 0
-            while (chunk := await queue.get()) is not None:
-                pending.append(chunk)
-                size += len(chunk)
-                # Coalesce the server's small CopyData messages into larger writes.
-                if size >= CHUNK_BYTES or queue.empty():
-                    yield b"".join(pending)
-                    pending, size = [], 0
-            if pending:
-                yield b"".join(pending)
-            await task  # surfaces a failed COPY
-            done = True
-        finally:
-            if not done:
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
-                await conn.invalidate()
 
 
 # ---------------------------------------------------------------- XLSX

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.responses import Response
 
 from psp_dashboard.api.deps import CacheDep, RuntimeDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.cache import (
     TTL_METRICS_BY_PROJECT,
@@ -25,19 +26,19 @@ from psp_dashboard.cache import (
 )
 from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.kit.json import RawJSONResponse, dumps
-from psp_dashboard.metrics import daily, schemas, service
+from psp_dashboard.kit.params import TimezoneDep
+from psp_dashboard.kit.periods import Compare, Period, resolve_period
+from psp_dashboard.metrics import schemas, service
 from psp_dashboard.metrics.params import (
     CompareQuery,
     FromDateQuery,
     Granularity,
     MetricFiltersDep,
-    TimezoneDep,
     ToDateQuery,
 )
-from psp_dashboard.metrics.periods import Compare, Period, resolve_period
 from psp_dashboard.runtime import Runtime
 
-router = APIRouter(prefix="/metrics", tags=["metrics"])
+router = APIRouter(prefix="/metrics", tags=["metrics"], route_class=ValidatedRoute)
 
 # Breakdowns beyond the seed's three keys: cached like by_project (same volatility).
 TTL_METRICS_BREAKDOWN = TTL_METRICS_BY_PROJECT
@@ -90,14 +91,13 @@ async def overview(
 ) -> Response:
     period = resolve_period(from_date, to_date, tz)
     params = _key_params(period, compare=compare, **filters.as_params())
-    use_daily = await daily.available(runtime.engine, runtime.extras)
     return await _respond(
         runtime,
         cache,
         "overview",
         TTL_METRICS_OVERVIEW,
         params,
-        lambda conn: service.overview(conn, period, filters, compare, use_daily=use_daily),
+        lambda conn: service.overview(conn, period, filters, compare),
     )
 
 
@@ -118,14 +118,13 @@ async def by_project(
     to_date: ToDateQuery = None,
 ) -> Response:
     period = resolve_period(from_date, to_date, tz)
-    use_daily = await daily.available(runtime.engine, runtime.extras)
     return await _respond(
         runtime,
         cache,
         "by_project",
         TTL_METRICS_BY_PROJECT,
         _key_params(period, **filters.as_params()),
-        lambda conn: service.by_project(conn, period, filters, use_daily=use_daily),
+        lambda conn: service.by_project(conn, period, filters),
     )
 
 

@@ -1,17 +1,16 @@
-"""Query parameters shared by the read API (metrics, transactions, exports)."""
+"""The metrics routes' own query parameters (the shared ones are in `kit.params`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query
 
 from psp_dashboard.kit.isodate import IsoDate
-from psp_dashboard.metrics.periods import Compare, parse_timezone
+from psp_dashboard.kit.params import ProjectQuery, SourceQuery
+from psp_dashboard.kit.periods import Compare
 
-Source = Literal["vima", "payshack"]
 Granularity = Literal["hour", "day", "week"]
 
 FromDateQuery = Annotated[
@@ -21,10 +20,6 @@ FromDateQuery = Annotated[
 ToDateQuery = Annotated[
     IsoDate | None,
     Query(description="Last day (inclusive), YYYY-MM-DD, in `timezone`; default today"),
-]
-SourceQuery = Annotated[Source | None, Query(description="Only this provider")]
-ProjectQuery = Annotated[
-    str | None, Query(max_length=100, description="Only this project (exact name)")
 ]
 CurrencyQuery = Annotated[
     str | None,
@@ -41,22 +36,6 @@ CompareQuery = Annotated[
         "right before (`previous_period`) or the same days a week earlier",
     ),
 ]
-
-
-def timezone_dependency(
-    timezone: Annotated[
-        str,
-        Query(
-            max_length=64,
-            description="IANA time zone the dates and buckets are in (default UTC)",
-            examples=["UTC", "Asia/Kolkata"],
-        ),
-    ] = "UTC",
-) -> ZoneInfo:
-    return parse_timezone(timezone)
-
-
-TimezoneDep = Annotated[ZoneInfo, Depends(timezone_dependency)]
 
 
 @dataclass(frozen=True, slots=True)

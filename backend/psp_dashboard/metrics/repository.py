@@ -3,7 +3,7 @@
 `transaction_rollup` holds 30-minute buckets per (source, project, status,
 original_status, payment_method, merchant_id, currency), maintained by the ingestion
 pipeline in the same database transaction as the rows; totals over whole UTC days come
-from its daily level when it exists (`daily.py`). `''` stands for NULL in the dimension
+from its daily level (`daily.py`). `''` stands for NULL in the dimension
 columns; rows whose count fell to 0 (a status moved away) may remain, so listings
 filter on a non-zero count.
 """
@@ -11,7 +11,7 @@ filter on a non-zero count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,12 +31,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
+from psp_dashboard.kit.periods import Period
 from psp_dashboard.metrics import daily
 from psp_dashboard.metrics.params import MetricFilters
-from psp_dashboard.metrics.periods import Period
 from psp_dashboard.models import transaction_rollup as r
+from psp_dashboard.models.rollup import BUCKET, BUCKET_INTERVAL_SQL
 
-_THIRTY_MINUTES: ColumnElement[Any] = literal_column("interval '30 minutes'")
+_BUCKET: ColumnElement[Any] = literal_column(BUCKET_INTERVAL_SQL)
 
 
 def _inline(value: str) -> ColumnElement[Any]:
@@ -87,15 +88,13 @@ async def status_source_totals(
     period: Period,
     previous: Period,
     filters: MetricFilters,
-    *,
-    use_daily: bool,
 ) -> tuple[list[Cell], list[Cell]]:
     """(current, previous) cells keyed by (status, source), in one round trip."""
     dims = ("status", "source", "currency")
     equal = filters.as_equalities()
     parts = [
-        *daily.sums(period.start, period.end, equal, dims, use_daily=use_daily, tag=0),
-        *daily.sums(previous.start, previous.end, equal, dims, use_daily=use_daily, tag=1),
+        *daily.sums(period.start, period.end, equal, dims, tag=0),
+        *daily.sums(previous.start, previous.end, equal, dims, tag=1),
     ]
     rows = union_all(*parts).subquery()
     stmt = select(
@@ -116,14 +115,11 @@ async def grouped_totals(
     period: Period,
     filters: MetricFilters,
     *dimensions: str,
-    use_daily: bool = False,
 ) -> list[Cell]:
     """Cells keyed by (`dimensions`..., status) over the period (non-zero counts only)."""
     if set(dimensions) <= daily.DIMENSIONS:
         dims = (*dimensions, "status", "currency")
-        parts = daily.sums(
-            period.start, period.end, filters.as_equalities(), dims, use_daily=use_daily
-        )
+        parts = daily.sums(period.start, period.end, filters.as_equalities(), dims)
         rows = union_all(*parts).subquery()
         columns = [rows.c[name] for name in dims]
         total_count = func.sum(rows.c["count"])
@@ -165,7 +161,7 @@ async def buckets(
     tz = _inline(period.timezone)
     unit = _inline(granularity)
     half_hours = func.generate_series(
-        _instant(period.start), _instant(period.end - timedelta(minutes=30)), _THIRTY_MINUTES
+        _instant(period.start), _instant(period.end - BUCKET), _BUCKET
     ).column_valued("ts")
     series = select(func.date_trunc(unit, half_hours, tz).label("start")).distinct().subquery()
     per_bucket = _per_bucket(period, filters, with_outcomes=True)

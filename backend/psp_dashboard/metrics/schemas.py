@@ -8,8 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from psp_dashboard.kit.json import JsonMoney, JsonPercent
+from psp_dashboard.kit.periods import Compare
 from psp_dashboard.metrics.params import Granularity
-from psp_dashboard.metrics.periods import Compare
 
 
 class PeriodOut(BaseModel):

@@ -11,16 +11,35 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.errors import ValidationFailed
 from psp_dashboard.kit.json import percent
+from psp_dashboard.kit.periods import Compare, Period
 from psp_dashboard.metrics import repository
 from psp_dashboard.metrics.figures import Currencies, Tally, change
 from psp_dashboard.metrics.params import MetricFilters
-from psp_dashboard.metrics.periods import Compare, Period, require_rollup_aligned
+from psp_dashboard.models.rollup import on_bucket_edge
 
 STATUSES = ("success", "failed", "pending", "refunded")
 SOURCES = ("vima", "payshack")
 # Points a trends response may hold: a year of hours is 8,784; more is not a chart.
 MAX_POINTS = 10_000
 _HOURS_PER = {"hour": 1, "day": 24, "week": 24 * 7}
+
+
+def require_rollup_aligned(period: Period) -> None:
+    """Sums of whole 30-minute buckets are exact only when the period's ends fall on
+    bucket edges. Every zone in use today does (UTC, Asia/Kolkata at +05:30, whole-hour
+    DST zones); the few with quarter-hour offsets (Asia/Kathmandu, Australia/Eucla,
+    Pacific/Chatham) are refused rather than answered wrongly."""
+    for instant in (period.start, period.end):
+        if not on_bucket_edge(instant):
+            raise ValidationFailed(
+                "Metrics are kept in 30-minute buckets; this time zone's day boundaries "
+                "do not fall on UTC half hours",
+                {
+                    "field": "timezone",
+                    "expected": "a time zone whose UTC offset is a multiple of 30 minutes",
+                    "received": period.timezone,
+                },
+            )
 
 
 def _keyed(cells: Iterable[repository.Cell], index: int, names: Iterable[str]) -> dict[str, Tally]:
@@ -53,13 +72,11 @@ async def overview(
     period: Period,
     filters: MetricFilters,
     compare: Compare,
-    *,
-    use_daily: bool = False,
 ) -> dict[str, Any]:
     require_rollup_aligned(period)
     previous = period.previous(compare)
     current_cells, previous_cells = await repository.status_source_totals(
-        conn, period, previous, filters, use_daily=use_daily
+        conn, period, previous, filters
     )
     total, prev_total = _total(current_cells), _total(previous_cells)
     by_status = _keyed(current_cells, 0, STATUSES)
@@ -130,22 +147,18 @@ async def by_dimension(
     dimension: str,
     name: str,
     limit: int | None = None,
-    *,
-    use_daily: bool = False,
 ) -> tuple[list[dict[str, Any]], int, Currencies]:
     require_rollup_aligned(period)
-    cells = await repository.grouped_totals(conn, period, filters, dimension, use_daily=use_daily)
+    cells = await repository.grouped_totals(conn, period, filters, dimension)
     cur = Currencies.of([_total(cells)], filters.currency)
     rows, total = _ranked(cells, name, cur, limit)
     return rows, total, cur
 
 
 async def by_project(
-    conn: AsyncConnection, period: Period, filters: MetricFilters, *, use_daily: bool = False
+    conn: AsyncConnection, period: Period, filters: MetricFilters
 ) -> dict[str, Any]:
-    rows, _, _ = await by_dimension(
-        conn, period, filters, "project", "project", use_daily=use_daily
-    )
+    rows, _, _ = await by_dimension(conn, period, filters, "project", "project")
     return {"period": period.as_json(), "projects": rows}
 
 

@@ -8,7 +8,7 @@ from psp_dashboard.models.reconciliation import (
     reconciliation_results,
     reconciliation_runs,
 )
-from psp_dashboard.models.rollup import transaction_rollup
+from psp_dashboard.models.rollup import transaction_rollup, transaction_rollup_daily
 from psp_dashboard.models.sync import quarantine, sync_backfills, sync_runs, sync_state
 from psp_dashboard.models.transaction import transactions
 from psp_dashboard.models.user import users
@@ -25,6 +25,7 @@ __all__ = [
     "sync_runs",
     "sync_state",
     "transaction_rollup",
+    "transaction_rollup_daily",
     "transactions",
     "users",
 ]

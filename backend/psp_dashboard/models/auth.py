@@ -4,6 +4,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Table,
     func,
@@ -46,3 +47,6 @@ audit_log = Table(
     Column("ip", String(64)),
     Column("request_id", String(64)),
 )
+Index("ix_audit_log_at", audit_log.c.at.desc())
+Index("ix_audit_log_action_at", audit_log.c.action, audit_log.c.at.desc())
+Index("ix_audit_log_actor_at", audit_log.c.actor_email, audit_log.c.at.desc())

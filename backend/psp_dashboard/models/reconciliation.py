@@ -4,6 +4,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     PrimaryKeyConstraint,
@@ -48,6 +49,15 @@ reconciliation_results = Table(
     Column("first_seen_at", DateTime(timezone=True)),
     Column("change", String(20)),
 )
+# Results are always read through their run, in listing order (keys in byte order).
+_r = reconciliation_results.c
+Index(
+    "ix_reconciliation_results_run_type",
+    _r.recon_run_id,
+    _r.match_status,
+    _r.discrepancy_type,
+    _r.client_operation_id.collate("C"),
+)
 
 reconciliation_runs = Table(
     "reconciliation_runs",
@@ -66,6 +76,18 @@ reconciliation_runs = Table(
     Column("total", Integer),
     Column("error", Text),
     Column("previous_run_id", UUID(as_uuid=True)),
+)
+Index(
+    "ix_reconciliation_runs_date",
+    reconciliation_runs.c.recon_date,
+    reconciliation_runs.c.started_at.desc(),
+)
+# At most one current run per day: the guarantee behind "a re-run supersedes".
+Index(
+    "uq_reconciliation_runs_current",
+    reconciliation_runs.c.recon_date,
+    unique=True,
+    postgresql_where=reconciliation_runs.c.is_current,
 )
 
 # Matched pairs of a run, stored as arrays in chunks (a 1M-key day is ~900k pairs).

@@ -3,6 +3,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     String,
     Table,
@@ -19,7 +20,7 @@ sync_state = Table(
     "sync_state",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("source", String(20), nullable=False, unique=True),
+    Column("source", String(20), nullable=False),
     Column("last_create_cursor", String(100)),
     Column("last_update_cursor", String(100)),
     Column("last_sync_at", DateTime(timezone=True)),
@@ -35,6 +36,8 @@ sync_state = Table(
     Column("next_sync_at", DateTime(timezone=True)),
     # The newest created_at the source has delivered (capped at our clock + a tolerance).
     Column("newest_record_at", DateTime(timezone=True)),
+    # Named by PostgreSQL (the seed's inline UNIQUE), not by the naming convention.
+    UniqueConstraint("source", name="sync_state_source_key"),
 )
 
 sync_runs = Table(
@@ -61,6 +64,7 @@ sync_runs = Table(
     Column("rows_read", BigInteger),
     Column("completeness", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
 )
+Index("ix_sync_runs_source_started", sync_runs.c.source, sync_runs.c.started_at.desc())
 
 quarantine = Table(
     "quarantine",

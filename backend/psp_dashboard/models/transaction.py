@@ -2,6 +2,7 @@ from sqlalchemy import (
     CHAR,
     Column,
     DateTime,
+    Index,
     Numeric,
     PrimaryKeyConstraint,
     String,
@@ -50,6 +51,24 @@ transactions = Table(
     PrimaryKeyConstraint("id", "created_at", name="transactions_pkey"),
     postgresql_partition_by="RANGE (created_at)",
 )
+_c = transactions.c
+# The seed's indexes (0001), kept with their names.
+Index("idx_txn_source_date", _c.source, _c.created_at.desc())
+Index("idx_txn_project", _c.project, _c.created_at.desc())
+Index("idx_txn_status", _c.status, _c.created_at.desc())
+Index("idx_txn_client_op_id", _c.client_operation_id)
+Index("idx_txn_order_id", _c.order_id)
+Index("idx_txn_data_hash", _c.data_hash)
+Index("idx_txn_source_source_id", _c.source, _c.source_id, _c.created_at, unique=True)
+# The read API's (0005): the unfiltered list order, and one per arm of the search's OR.
+Index("ix_transactions_created_at", _c.created_at.desc())
+Index("ix_transactions_utr", _c.utr, postgresql_where=_c.utr.isnot(None))
+Index(
+    "ix_transactions_user_email_lower",
+    func.lower(_c.user_email),
+    postgresql_where=_c.user_email.isnot(None),
+)
+Index("ix_transactions_user_phone", _c.user_phone, postgresql_where=_c.user_phone.isnot(None))
 
 # Columns only the system reads: the rest is the REST contract's transaction object, in
 # the contract's order (the table was laid out in that order).

@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Column, DateTime, String, Table, func, text
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, String, Table, func, text
 from sqlalchemy.dialects.postgresql import UUID
 
 from psp_dashboard.models.base import metadata
@@ -14,4 +14,5 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("last_login_at", DateTime(timezone=True)),
+    CheckConstraint("role IN ('admin', 'analyst', 'viewer')", name="role"),
 )

@@ -7,8 +7,8 @@ import asyncio
 import sys
 from datetime import date, timedelta
 
-from psp_dashboard.auth.deps import SYSTEM
-from psp_dashboard.cli import command
+from psp_dashboard.auth.principal import SYSTEM
+from psp_dashboard.commands import Command
 from psp_dashboard.config import Settings
 from psp_dashboard.errors import AppError
 from psp_dashboard.reconciliation.runs import run_day
@@ -65,7 +65,6 @@ async def _run(days: list[date], settings: Settings) -> int:
     return 1 if failures else 0
 
 
-@command("recon", "reconciliation: run days by hand")(_args)
 def _recon(args: argparse.Namespace, settings: Settings) -> int:
     try:
         days = days_of(args)
@@ -73,3 +72,6 @@ def _recon(args: argparse.Namespace, settings: Settings) -> int:
         print(f"psp recon run: {exc}", file=sys.stderr)
         return 2
     return asyncio.run(_run(days, settings))
+
+
+COMMANDS = (Command("recon", "reconciliation: run days by hand", _args, _recon),)

@@ -1,4 +1,4 @@
-"""`/reconciliation/*` routes (and, through `export.py`, `/export/reconciliation`)."""
+"""`/reconciliation/*` routes (its file export is `export/reconciliation.py`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from psp_dashboard.api.deps import CacheDep, ConnDep, RuntimeDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AnalystDep, ViewerDep
 from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.kit.json import ExactJSONResponse, RawJSONResponse
-from psp_dashboard.reconciliation import export, schemas, service
+from psp_dashboard.kit.paging import LimitQuery, PageQuery
+from psp_dashboard.reconciliation import schemas, service
 from psp_dashboard.reconciliation.results import ResultFilter
 from psp_dashboard.reconciliation.runs import run_day
 
-MAX_LIMIT = 100
 _RUN_RESPONSES: dict[int | str, dict[str, Any]] = {
     **AUTH_RESPONSES,
     409: {"description": "A run of this day is already in progress"},
@@ -27,20 +28,10 @@ _RESOLVE_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"description": "The row belongs to a superseded run, or a run of its day is going on"},
 }
 
-reconciliation = APIRouter(prefix="/reconciliation", tags=["reconciliation"])
-
-Page = Annotated[
-    int,
-    Query(
-        ge=1,
-        le=service.MAX_OFFSET + 1,
-        description="1-based page number; (page - 1) × limit at most 100,000",
-    ),
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")]
+router = APIRouter(prefix="/reconciliation", tags=["reconciliation"], route_class=ValidatedRoute)
 
 
-@reconciliation.get(
+@router.get(
     "/summary",
     operation_id="reconciliation_summary",
     summary="The day's reconciliation: counts, coverage, changes, money at risk",
@@ -56,7 +47,7 @@ async def get_summary(
     return RawJSONResponse(await service.summary_json(conn, cache, day))
 
 
-@reconciliation.get(
+@router.get(
     "/discrepancies",
     operation_id="reconciliation_discrepancies",
     summary="Discrepancies and missing rows of the days' current runs",
@@ -74,14 +65,14 @@ async def list_discrepancies(
     run_id: Annotated[
         uuid.UUID | None, Query(description="A run of the history instead of current runs")
     ] = None,
-    page: Page = 1,
-    limit: Limit = 50,
+    page: PageQuery = 1,
+    limit: LimitQuery = 50,
 ) -> Response:
     flt = ResultFilter(from_date, to_date, type, resolution, run_id, provisional)
     return ExactJSONResponse(await service.list_discrepancies(conn, principal, flt, page, limit))
 
 
-@reconciliation.get(
+@router.get(
     "/discrepancies/{discrepancy_id}",
     operation_id="reconciliation_discrepancy",
     summary="One discrepancy with its details",
@@ -98,7 +89,7 @@ async def get_discrepancy(
     )
 
 
-@reconciliation.post(
+@router.post(
     "/discrepancies/{discrepancy_id}/resolve",
     operation_id="reconciliation_resolve",
     summary="Acknowledge, resolve or reopen a discrepancy (analysts and admins)",
@@ -115,7 +106,7 @@ async def resolve_discrepancy(
     return ExactJSONResponse({"data": row})
 
 
-@reconciliation.post(
+@router.post(
     "/run",
     operation_id="reconciliation_run",
     summary="Reconcile a day now (analysts and admins); answers when the run is done",
@@ -140,7 +131,7 @@ async def start_run(
     return ExactJSONResponse({"data": payload})
 
 
-@reconciliation.get(
+@router.get(
     "/runs",
     operation_id="reconciliation_runs",
     summary="Run history, newest first",
@@ -151,13 +142,13 @@ async def list_runs(
     principal: ViewerDep,
     conn: ConnDep,
     day: Annotated[IsoDate | None, Query(alias="date", description="Only runs of this day")] = None,
-    page: Page = 1,
-    limit: Limit = 50,
+    page: PageQuery = 1,
+    limit: LimitQuery = 50,
 ) -> Response:
     return ExactJSONResponse(await service.list_runs(conn, principal, day, page, limit))
 
 
-@reconciliation.get(
+@router.get(
     "/runs/{run_id}",
     operation_id="reconciliation_run_detail",
     summary="One run of the history",
@@ -172,7 +163,7 @@ async def get_run(
     return ExactJSONResponse({"data": await service.get_run(conn, principal, run_id)})
 
 
-@reconciliation.get(
+@router.get(
     "/runs/{run_id}/changes",
     operation_id="reconciliation_run_changes",
     summary="What changed against the previous run of the day: new, cleared, changed type",
@@ -184,13 +175,8 @@ async def list_changes(
     conn: ConnDep,
     run_id: Annotated[uuid.UUID, Path(description="Run id")],
     kind: Annotated[schemas.ChangeKind, Query(description="Which change")] = "new",
-    page: Page = 1,
-    limit: Limit = 50,
+    page: PageQuery = 1,
+    limit: LimitQuery = 50,
 ) -> Response:
     """`cleared` lists the previous run's rows (they are not in this run)."""
     return ExactJSONResponse(await service.list_changes(conn, principal, run_id, kind, page, limit))
-
-
-router = APIRouter()
-router.include_router(reconciliation)
-router.include_router(export.router)

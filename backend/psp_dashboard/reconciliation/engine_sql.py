@@ -33,8 +33,11 @@ BOUNDS = text(
                ((CAST(:day AS date) + 1)::timestamp AT TIME ZONE :tz) AS de,
                CAST(:grace AS interval) AS g
     )
+    -- plo: the windows are closed, so the day before ds - g still holds ds - g when that
+    -- instant is a midnight (its window ends there): start a microsecond earlier.
     SELECT ds, de, ds - g AS wlo, de + g AS whi,
-           date_trunc('day', (ds - g) AT TIME ZONE :tz) AT TIME ZONE :tz AS plo,
+           date_trunc('day', (ds - g - interval '1 microsecond') AT TIME ZONE :tz)
+               AT TIME ZONE :tz AS plo,
            (date_trunc('day', (de + g) AT TIME ZONE :tz) + interval '1 day')
                AT TIME ZONE :tz AS phi
     FROM b

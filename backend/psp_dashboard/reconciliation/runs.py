@@ -15,7 +15,6 @@ A run of day D:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
@@ -27,17 +26,17 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from psp_dashboard.audit.service import record
-from psp_dashboard.auth.deps import Principal
+from psp_dashboard.auth.principal import Principal
 from psp_dashboard.cache import recon_summary_key
 from psp_dashboard.config import Settings
 from psp_dashboard.errors import Conflict, ValidationFailed
 from psp_dashboard.events import publish
 from psp_dashboard.kit.json import format_datetime
-from psp_dashboard.metrics.periods import check_date
+from psp_dashboard.kit.locks import session_lock
+from psp_dashboard.kit.periods import check_date
 from psp_dashboard.reconciliation import engine, repository
 from psp_dashboard.reconciliation.engine import EngineParams, EngineResult
 from psp_dashboard.runtime import Runtime
@@ -73,36 +72,18 @@ def today_in(settings: Settings, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(settings.recon_timezone)).date()
 
 
-def lock_key(day: date) -> int:
-    """A stable signed 64-bit advisory-lock key for the day."""
-    digest = hashlib.sha256(f"psp-recon:{day.isoformat()}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
 @asynccontextmanager
 async def day_lock(engine_: AsyncEngine, day: date) -> AsyncIterator[AsyncConnection]:
-    """A connection holding D's session-level advisory lock; Conflict when taken. The
-    lock dies with the connection, so a crashed process never blocks the day."""
-    async with engine_.connect() as conn:
-        key = lock_key(day)
-        got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})).scalar()
-        await conn.commit()
-        if not got:
+    """A connection holding D's session-level advisory lock (`kit.locks`), on which the
+    run coordinates; Conflict when another run holds it."""
+    async with session_lock(engine_, f"psp-recon:{day.isoformat()}") as conn:
+        if conn is None:
             raise Conflict(
                 f"A reconciliation of {day.isoformat()} is already running; try again when "
                 "it has finished",
                 {"field": "date", "reason": "run_in_progress", "received": day.isoformat()},
             )
-        try:
-            yield conn
-        finally:
-            try:
-                await conn.rollback()
-                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                await conn.commit()
-            except DBAPIError:
-                # A broken connection: discarding it ends the session, and the lock.
-                await conn.invalidate()
+        yield conn
 
 
 def coverage_of(

@@ -11,34 +11,19 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.audit.service import record
-from psp_dashboard.auth.deps import Principal
 from psp_dashboard.auth.masking import mask_payload, mask_text_for
+from psp_dashboard.auth.principal import Principal
 from psp_dashboard.cache import TTL_RECON_SUMMARY, Cache, recon_summary_key
-from psp_dashboard.errors import Conflict, NotFound, ValidationFailed
+from psp_dashboard.errors import Conflict, ValidationFailed, found
 from psp_dashboard.kit.json import dumps, money, percent
+from psp_dashboard.kit.paging import offset_of, page_meta
 from psp_dashboard.reconciliation import repository, results
 from psp_dashboard.reconciliation.results import ResultFilter
 from psp_dashboard.runtime import Runtime
 
-MAX_OFFSET = 100_000  # deeper pages are what filters and exports are for
 API_TYPES = ("amount", "status", "time", "duplicate", "missing_vima", "missing_payshack")
 _MONEY_FIELDS = ("vima_amount", "payshack_amount", "amount_diff")
 _ZERO_PERCENT = Decimal("0.0")
-
-
-def paging(page: int, limit: int) -> int:
-    offset = (page - 1) * limit
-    if offset > MAX_OFFSET:
-        raise ValidationFailed(
-            f"Pages deeper than {MAX_OFFSET:,} rows are not served; narrow the filters "
-            "or export the rows",
-            {"field": "page", "reason": "too_deep", "received": page},
-        )
-    return offset
-
-
-def meta(page: int, limit: int, total: int) -> dict[str, int]:
-    return {"page": page, "limit": limit, "total": total, "total_pages": -(-total // limit)}
 
 
 def shape_result(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
@@ -159,17 +144,18 @@ async def list_discrepancies(
             {"field": "to_date", "expected": "on or after from_date",
              "received": flt.to_date.isoformat()},
         )  # fmt: skip
-    rows, total = await results.list_results(conn, flt, limit, paging(page, limit))
-    return {"data": [shape_result(r, principal) for r in rows], "meta": meta(page, limit, total)}
+    rows, total = await results.list_results(conn, flt, limit, offset_of(page, limit))
+    return {
+        "data": [shape_result(r, principal) for r in rows],
+        "meta": page_meta(page, limit, total),
+    }
 
 
 async def get_discrepancy(
     conn: AsyncConnection, principal: Principal, result_id: uuid.UUID
 ) -> dict[str, Any]:
     row = await results.get_result(conn, result_id)
-    if row is None:
-        raise NotFound("Discrepancy not found", {"id": str(result_id)})
-    return shape_result(row, principal)
+    return shape_result(found(row, "Discrepancy not found", {"id": str(result_id)}), principal)
 
 
 def shape_run(run: dict[str, Any], principal: Principal) -> dict[str, Any]:
@@ -187,15 +173,13 @@ def shape_run(run: dict[str, Any], principal: Principal) -> dict[str, Any]:
 async def list_runs(
     conn: AsyncConnection, principal: Principal, day: date | None, page: int, limit: int
 ) -> dict[str, Any]:
-    rows, total = await repository.list_runs(conn, day, limit, paging(page, limit))
-    return {"data": [shape_run(r, principal) for r in rows], "meta": meta(page, limit, total)}
+    rows, total = await repository.list_runs(conn, day, limit, offset_of(page, limit))
+    return {"data": [shape_run(r, principal) for r in rows], "meta": page_meta(page, limit, total)}
 
 
 async def get_run(conn: AsyncConnection, principal: Principal, run_id: uuid.UUID) -> dict[str, Any]:
     run = await repository.get_run(conn, run_id)
-    if run is None:
-        raise NotFound("Reconciliation run not found", {"id": str(run_id)})
-    return shape_run(run, principal)
+    return shape_run(found(run, "Reconciliation run not found", {"id": str(run_id)}), principal)
 
 
 async def list_changes(
@@ -204,11 +188,14 @@ async def list_changes(
     run = await get_run(conn, principal, run_id)
     previous = run["previous_run_id"]
     if previous is None:
-        return {"data": [], "meta": meta(page, limit, 0)}
+        return {"data": [], "meta": page_meta(page, limit, 0)}
     rows, total = await results.list_changes(
-        conn, run_id, previous, kind, limit, paging(page, limit)
+        conn, run_id, previous, kind, limit, offset_of(page, limit)
     )
-    return {"data": [shape_result(r, principal) for r in rows], "meta": meta(page, limit, total)}
+    return {
+        "data": [shape_result(r, principal) for r in rows],
+        "meta": page_meta(page, limit, total),
+    }
 
 
 # ---------------------------------------------------------------- resolutions
@@ -224,9 +211,11 @@ async def resolve(
     """Set a discrepancy's resolution (`open` reopens it). Only rows of a day's current
     run: a superseded run's rows are history, and their resolutions would be lost."""
     async with runtime.engine.begin() as conn:
-        row = await results.get_result(conn, result_id, lock=True)
-        if row is None:
-            raise NotFound("Discrepancy not found", {"id": str(result_id)})
+        row = found(
+            await results.get_result(conn, result_id, lock=True),
+            "Discrepancy not found",
+            {"id": str(result_id)},
+        )
         try:
             current = await results.share_lock_run(conn, row["run_id"])
         except DBAPIError as exc:

@@ -1,6 +1,6 @@
 """The scheduled daily run: yesterday, at RECON_SCHEDULE in RECON_TIMEZONE.
 
-The worker's scheduler (sync/jobs.py) calls `run_scheduled` on a cron trigger;
+`register_jobs` puts `run_scheduled` on the worker with that daily trigger;
 `next_fire_time` states the same schedule as a function (status pages, tests).
 """
 
@@ -15,6 +15,7 @@ from psp_dashboard.config import Settings
 from psp_dashboard.errors import Conflict
 from psp_dashboard.reconciliation.runs import RunOutcome, run_day, today_in
 from psp_dashboard.runtime import Runtime
+from psp_dashboard.worker import Worker, daily_at
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +53,13 @@ async def run_scheduled(runtime: Runtime) -> RunOutcome | None:
         extra={"date": day.isoformat(), "status": outcome.status, "run_id": str(outcome.run_id)},
     )
     return outcome
+
+
+def register_jobs(worker: Worker) -> None:
+    settings = worker.runtime.settings
+    worker.add_job(
+        "recon:daily",
+        daily_at(settings.recon_schedule, settings.recon_timezone),
+        lambda _: run_scheduled(worker.runtime),
+        run_late=True,  # a busy second at 02:00 must not skip the day's reconciliation
+    )

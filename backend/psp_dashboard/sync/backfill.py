@@ -31,14 +31,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.errors import ValidationFailed
+from psp_dashboard.kit.periods import check_date, check_order
 from psp_dashboard.logs import safe_error_message
-from psp_dashboard.metrics.periods import check_date, check_order
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.connectors.base import Connector, RawPage
 from psp_dashboard.sync.connectors.completeness import WindowReport
-from psp_dashboard.sync.connectors.http import RetryingClient, new_async_client
-from psp_dashboard.sync.connectors.payshack.api import PayShackApiTransport
-from psp_dashboard.sync.connectors.vima.client import VimaConnector
 from psp_dashboard.sync.errors import SyncError
 from psp_dashboard.sync.pipeline import Batch, after_sync, incomplete_message, write_batch
 from psp_dashboard.sync.service import endpoints_of
@@ -73,54 +70,12 @@ def days_between(from_date: date, to_date: date) -> list[date]:
     return [from_date + timedelta(days=i) for i in range(count)]
 
 
-async def vima_day_pages(
-    connector: VimaConnector, day: date, checkpoint: Mapping[str, str]
-) -> AsyncGenerator[RawPage, None]:
-    """Vima's create-cursor walk restricted to one day (`date=`), resumable."""
-    cursor = checkpoint.get("cursor")
-    async with new_async_client(connector.retry.timeout) as client:
-        http = RetryingClient(client, connector.retry)
-        page_no = 0
-        while True:
-            extra = {"date": day.isoformat()}
-            if cursor:
-                extra["from_operation_create_id"] = cursor
-            rows = await connector.fetch_page(http, extra)
-            ids = [
-                int(v)
-                for r in rows
-                if isinstance(v := r.get("operation_create_id"), str | int)
-                and str(v).strip().isdigit()
-            ]
-            if not rows or not ids or (cursor is not None and max(ids) <= int(cursor)):
-                return
-            cursor = str(max(ids))
-            page_no += 1
-            yield RawPage(rows, {"cursor": cursor}, page_no, f"backfill {day}")
-
-
-async def payshack_day_pages(
-    connector: PayShackApiTransport, day: date
-) -> AsyncGenerator[RawPage, None]:
-    # Page numbers shift while payments arrive, so a day restarts from page 1 when
-    # resumed; upserts are idempotent, so re-reading costs time, never correctness.
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    async for page in connector.window_pages(start, start + timedelta(days=1)):
-        yield page
-
-
 def shard_pages(
     connector: Connector, day: date, checkpoint: Mapping[str, str]
 ) -> AsyncGenerator[RawPage, None]:
-    if isinstance(connector, VimaConnector):
-        return vima_day_pages(connector, day, checkpoint)
-    if isinstance(connector, PayShackApiTransport):
-        return payshack_day_pages(connector, day)
-    window = getattr(connector, "day_pages", None)
-    if window is None:
-        raise SyncError(f"{type(connector).__name__} cannot backfill by day")
-    pages: AsyncGenerator[RawPage, None] = window(day, checkpoint)
-    return pages
+    """One UTC day through the connector's range mode, resumed from its checkpoint."""
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return connector.window_pages(start, start + timedelta(days=1), checkpoint=checkpoint)
 
 
 def backfill_lock(source: str) -> str:
@@ -291,7 +246,8 @@ async def run_backfill(
                     stop,
                 )
 
-        results = await asyncio.gather(*(one(day) for day in todo), return_exceptions=True)
+        async with connector.held():  # one HTTP client / browser for every day
+            results = await asyncio.gather(*(one(day) for day in todo), return_exceptions=True)
         failures = [r for r in results if isinstance(r, BaseException)]
         error = None
         if failures:

@@ -1,18 +1,21 @@
-"""`psp sync vima|payshack [--backfill FROM TO] [--transport api|browser]` and `psp worker`."""
+"""`psp sync vima|payshack [--backfill FROM TO | --resume ID] [--transport api|browser]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import signal
 import sys
+import uuid
 from datetime import date
 
-from psp_dashboard.cli import command
+from psp_dashboard.commands import Command
 from psp_dashboard.config import Settings
-from psp_dashboard.runtime import Runtime, open_runtime
+from psp_dashboard.runtime import open_runtime
 from psp_dashboard.serve import prepare_database
+from psp_dashboard.sync.backfill import create_backfill, run_backfill
+from psp_dashboard.sync.service import sync_source
+from psp_dashboard.worker import stop_on_signals
 
 
 def _sync_args(parser: argparse.ArgumentParser) -> None:
@@ -30,16 +33,13 @@ def _sync_args(parser: argparse.ArgumentParser) -> None:
 
 
 async def _sync(args: argparse.Namespace, settings: Settings) -> int:
-    from psp_dashboard.sync.backfill import create_backfill, run_backfill
-    from psp_dashboard.sync.service import sync_source
-
     runtime = await open_runtime(settings)
     try:
         await prepare_database(runtime, migrate=True)
-        stop = _stop_on_signals()
+        # SIGTERM/SIGINT: finish the current batch, then stop (graceful shutdown).
+        stop = asyncio.Event()
+        stop_on_signals(stop)
         if args.backfill or args.resume:
-            import uuid
-
             if args.resume:
                 backfill_id = uuid.UUID(args.resume)
             else:
@@ -81,47 +81,10 @@ def _print(payload: dict[str, object]) -> None:
     sys.stdout.write(json.dumps(payload) + "\n")
 
 
-def _stop_on_signals() -> asyncio.Event:
-    """SIGTERM/SIGINT: finish the current batch, then stop (graceful shutdown)."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    return stop
-
-
-@command("sync", "run one sync of a source now (or a backfill)")(_sync_args)
 def _sync_command(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_sync(args, settings))
 
 
-def _worker_args(_: argparse.ArgumentParser) -> None:
-    return None
-
-
-async def run_worker(runtime: Runtime, stop: asyncio.Event) -> None:
-    from psp_dashboard.sync.jobs import extra_jobs
-    from psp_dashboard.sync.scheduler import SyncScheduler
-
-    scheduler = SyncScheduler(runtime)
-    runtime.extras["scheduler"] = scheduler
-    scheduler.start(extra_jobs(runtime))
-    await stop.wait()
-    await scheduler.shutdown()
-
-
-async def _worker(settings: Settings) -> int:
-    runtime = await open_runtime(settings)
-    try:
-        await prepare_database(runtime, migrate=True)
-        await run_worker(runtime, _stop_on_signals())
-    finally:
-        await runtime.close()
-    return 0
-
-
-@command("worker", "run the scheduler: syncs on their intervals, daily reconciliation")(
-    _worker_args
+COMMANDS = (
+    Command("sync", "run one sync of a source now (or a backfill)", _sync_args, _sync_command),
 )
-def _worker_command(_: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_worker(settings))

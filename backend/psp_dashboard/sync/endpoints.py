@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -12,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from psp_dashboard.api.deps import ConnDep, RuntimeDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AdminDep, ViewerDep
 from psp_dashboard.auth.masking import mask_payload, mask_text_for
@@ -19,6 +18,8 @@ from psp_dashboard.cache import SYNC_STATUS_KEY, TTL_SYNC_STATUS
 from psp_dashboard.errors import Conflict, NotFound
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync import repository as repo
+from psp_dashboard.sync.backfill import backfill_running, create_backfill, run_backfill
+from psp_dashboard.sync.scheduler import interval_minutes, job_id
 from psp_dashboard.sync.schemas import (
     BackfillEnvelope,
     BackfillRequest,
@@ -30,27 +31,21 @@ from psp_dashboard.sync.schemas import (
     TriggerEnvelope,
     TriggerRequest,
 )
-from psp_dashboard.sync.service import endpoints_of
+from psp_dashboard.sync.service import endpoints_of, trigger_sync
+from psp_dashboard.sync.sources import SOURCES
 from psp_dashboard.sync.state import is_running_elsewhere
 
-log = logging.getLogger(__name__)
-router = APIRouter(prefix="/sync", tags=["sync"], responses=AUTH_RESPONSES)
+router = APIRouter(
+    prefix="/sync", tags=["sync"], responses=AUTH_RESPONSES, route_class=ValidatedRoute
+)
 
 Page = Annotated[int, Query(ge=1, le=100_000)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-def _background(runtime: Runtime, coro: Any) -> None:
-    """Keep a reference to background work so it is not collected mid-run."""
-    tasks: set[asyncio.Task[Any]] = runtime.extras.setdefault("tasks", set())
-    task = asyncio.get_running_loop().create_task(coro)
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-
-
 async def build_status(runtime: Runtime, conn: ConnDep) -> dict[str, Any]:
     endpoints = endpoints_of(runtime)
-    scheduler = runtime.extras.get("scheduler")
+    worker = runtime.worker
     now = datetime.now(UTC)
     sources = []
     for state in await repo.sync_states(conn):
@@ -59,7 +54,9 @@ async def build_status(runtime: Runtime, conn: ConnDep) -> dict[str, Any]:
         if status == "running" and not await is_running_elsewhere(runtime.engine, source):
             # A run that died without closing its books (SIGKILL, power loss).
             status, error = "failed", error or "the last run was interrupted"
-        next_at = scheduler.next_run(source) if scheduler is not None else state["next_sync_at"]
+        next_at = (
+            worker.next_run_time(job_id(source)) if worker is not None else state["next_sync_at"]
+        )
         last_ok = state["last_successful_sync"]
         sources.append(
             {
@@ -83,11 +80,7 @@ async def build_status(runtime: Runtime, conn: ConnDep) -> dict[str, Any]:
                 "lag_seconds": int((now - last_ok).total_seconds()) if last_ok else None,
                 "configured": endpoints.configured(source),
                 "sandbox": source in endpoints.sandbox,
-                "interval_minutes": (
-                    runtime.settings.vima_sync_interval_minutes
-                    if source == "vima"
-                    else runtime.settings.payshack_sync_interval_minutes
-                ),
+                "interval_minutes": interval_minutes(runtime.settings, source),
             }
         )
     return {"sources": sources}
@@ -110,15 +103,6 @@ async def sync_status(principal: ViewerDep, runtime: RuntimeDep, conn: ConnDep) 
     return body
 
 
-async def _run_in_process(runtime: Runtime, source: str) -> None:
-    from psp_dashboard.sync.service import sync_source
-
-    try:
-        await sync_source(runtime, source, trigger="manual")
-    except Exception:
-        log.exception("manual sync failed", extra={"source": source})
-
-
 @router.post(
     "/trigger",
     response_model=TriggerEnvelope,
@@ -129,20 +113,8 @@ async def _run_in_process(runtime: Runtime, source: str) -> None:
 async def sync_trigger(
     body: TriggerRequest, principal: AdminDep, runtime: RuntimeDep, conn: ConnDep
 ) -> Any:
-    from psp_dashboard.sync.scheduler import SyncScheduler, publish_trigger
-
-    sources: list[str] = [body.source] if body.source else ["vima", "payshack"]
-    scheduler = runtime.extras.get("scheduler")
-    if isinstance(scheduler, SyncScheduler):
-        for source in sources:
-            scheduler.trigger(source)
-        where = "this process"
-    elif await publish_trigger(runtime, sources):
-        where = "the worker"
-    else:
-        for source in sources:
-            _background(runtime, _run_in_process(runtime, source))
-        where = "the API process (no worker is listening)"
+    sources: list[str] = [body.source] if body.source else list(SOURCES)
+    where = await trigger_sync(runtime, sources)
     await record(conn, principal, "sync.trigger", target=body.source or "all")
     await runtime.cache.delete(SYNC_STATUS_KEY)
     return {
@@ -185,8 +157,6 @@ async def sync_runs(
 async def sync_backfill(
     body: BackfillRequest, principal: AdminDep, runtime: RuntimeDep, request: Request
 ) -> Any:
-    from psp_dashboard.sync.backfill import backfill_running, create_backfill, run_backfill
-
     if await backfill_running(runtime, body.source):
         raise Conflict(
             f"A backfill of {body.source} is running; start this one when it has finished",
@@ -204,8 +174,7 @@ async def sync_backfill(
             params={"from_date": body.from_date, "to_date": body.to_date, "id": backfill_id},
         )
         created = await repo.get_backfill(conn, backfill_id)
-    stop = runtime.extras.setdefault("stop", asyncio.Event())
-    _background(runtime, run_backfill(runtime, backfill_id, stop=stop))
+    runtime.tasks.spawn(run_backfill(runtime, backfill_id, stop=runtime.tasks.stop))
     return JSONResponse(
         BackfillEnvelope.model_validate({"data": created}).model_dump(mode="json"),
         status_code=202,

@@ -1,20 +1,22 @@
-"""Jobs the worker runs beside the syncs (registered here so the scheduler stays generic)."""
+"""The sync domain's jobs on the worker: each source on its interval (first run at
+start), PayShack reference data every 30 minutes, the PayShack daily re-read."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from psp_dashboard.reconciliation.tasks import run_scheduled
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.connectors.payshack.window import WindowedPayShack
 from psp_dashboard.sync.pipeline import SyncResult, run_sync
-from psp_dashboard.sync.service import endpoints_of
-from psp_dashboard.sync.sources import build_connector, payshack_api_connector
+from psp_dashboard.sync.scheduler import interval_minutes, job_id, listen_for_triggers
+from psp_dashboard.sync.service import endpoints_of, sync_source
+from psp_dashboard.sync.sources import SOURCES, build_connector, payshack_api_connector
+from psp_dashboard.worker import Worker, daily_at
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,9 @@ async def refresh_payshack_clients(runtime: Runtime) -> None:
     await runtime.cache.set_json(CLIENTS_KEY, clients, 3600)
 
 
-async def reread_payshack(runtime: Runtime) -> SyncResult | None:
+async def reread_payshack(
+    runtime: Runtime, *, stop: asyncio.Event | None = None
+) -> SyncResult | None:
     """The daily re-read of PayShack (a run of kind "reread", see
     `WindowedPayShack.reread_pages`): the last days read whole and older refunds, in the
     provider's time. The incremental run finds late changes within
@@ -51,6 +55,7 @@ async def reread_payshack(runtime: Runtime) -> SyncResult | None:
         runtime,
         connector,
         wait_for_lock=True,
+        stop=stop,
         kind="reread",
         pages_of=lambda state: connector.reread_pages(state, days=days, refund_days=refund_days),
         unless_ran_since=datetime.now(UTC) - timedelta(hours=12),
@@ -63,22 +68,39 @@ async def reread_payshack(runtime: Runtime) -> SyncResult | None:
     return result
 
 
-def _daily_at(at: time, timezone: str) -> CronTrigger:
-    return CronTrigger(hour=at.hour, minute=at.minute, timezone=timezone)
+async def sync_on_schedule(
+    runtime: Runtime, source: str, stop: asyncio.Event, why: str
+) -> SyncResult:
+    """A source's job: one incremental run, stopping after the batch it is on when the
+    worker stops."""
+    next_at = datetime.now(UTC) + timedelta(minutes=interval_minutes(runtime.settings, source))
+    return await sync_source(runtime, source, trigger=why, stop=stop, next_sync_at=next_at)
 
 
-def extra_jobs(
-    runtime: Runtime,
-) -> dict[str, tuple[object, Callable[[Runtime], Awaitable[object]]]]:
-    settings = runtime.settings
-    zone = settings.recon_timezone
-    jobs: dict[str, tuple[object, Callable[[Runtime], Awaitable[object]]]] = {
-        "payshack:clients": (IntervalTrigger(minutes=30), refresh_payshack_clients),
-    }
-    if settings.payshack_reread_days or settings.payshack_reread_refund_days:
-        jobs["payshack:reread"] = (
-            _daily_at(settings.payshack_reread_schedule, zone),
-            reread_payshack,
+def register_jobs(worker: Worker) -> None:
+    runtime, settings = worker.runtime, worker.runtime.settings
+    endpoints = endpoints_of(runtime)
+    for source in SOURCES:
+        if not endpoints.configured(source):
+            log.info("source not configured; not scheduled", extra={"source": source})
+            continue
+        worker.add_job(
+            job_id(source),
+            IntervalTrigger(minutes=interval_minutes(settings, source)),
+            partial(sync_on_schedule, runtime, source, worker.stop),
+            first_run_now=True,
+            run_late=True,
         )
-    jobs["recon:daily"] = (_daily_at(settings.recon_schedule, zone), run_scheduled)
-    return jobs
+    worker.add_job(
+        "payshack:clients",
+        IntervalTrigger(minutes=30),
+        lambda _: refresh_payshack_clients(runtime),
+    )
+    if settings.payshack_reread_days or settings.payshack_reread_refund_days:
+        worker.add_job(
+            "payshack:reread",
+            daily_at(settings.payshack_reread_schedule, settings.recon_timezone),
+            lambda _: reread_payshack(runtime, stop=worker.stop),
+            run_late=True,  # a busy second at 01:30 must not skip the day's re-read
+        )
+    worker.add_service(lambda: listen_for_triggers(worker))

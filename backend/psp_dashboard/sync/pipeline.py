@@ -7,7 +7,6 @@ database transaction, so a crash can repeat a batch but never skip or double-cou
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import os
 import signal
@@ -131,15 +130,15 @@ async def write_batch(
 ) -> None:
     """Write a batch; once more if PostgreSQL chose it as a deadlock victim (two writers
     of one source and day, e.g. a backfill beside the incremental sync). The victim's
-    transaction was rolled back whole, so the retry is exact."""
-    before = copy.deepcopy(counts)
+    transaction was rolled back whole, and `counts` only takes a batch's numbers once its
+    transaction has committed, so the retry is exact — also for what concurrent batches
+    (backfill shards sharing `counts`) counted meanwhile."""
     try:
         await _write_batch_once(runtime, source, batch, counts, run_id, save=save)
     except DBAPIError as exc:
         if not _is_deadlock(exc):
             raise
         log.warning("batch was a deadlock victim; retrying", extra={"source": source})
-        counts.__dict__.update(copy.deepcopy(before).__dict__)  # nothing of it was kept
         await _write_batch_once(runtime, source, batch, counts, run_id, save=save)
 
 
@@ -152,7 +151,8 @@ async def _write_batch_once(
     *,
     save: Callable[[Any, Batch, int], Awaitable[None]] | None = None,
 ) -> None:
-    """Upsert, quarantine, checkpoint and progress in ONE transaction."""
+    """Upsert, quarantine, checkpoint and progress in ONE transaction; the batch's
+    numbers join `counts` after the commit."""
     async with runtime.engine.begin() as conn:
         result = await upsert_transactions(
             conn, batch.rows, months_ahead=runtime.settings.partition_months_ahead
@@ -165,25 +165,29 @@ async def _write_batch_once(
             max((r.created_at for r in batch.rows if r.created_at <= limit), default=None),
         )
         hashes = await quarantine_records(conn, source, batch.rejected)
-        # Both Vima walks may deliver the same bad record: count each one once per run.
-        seen: set[str] = counts.extra.setdefault("quarantined_hashes", set())
-        quarantined = len(hashes - seen)
-        seen |= hashes
         if save is None:
             await save_checkpoint(conn, source, batch.checkpoint, result.inserted + result.updated)
         else:
             await save(conn, batch, result.inserted + result.updated)
-        counts.fetched += batch.fetched
-        counts.pages += batch.pages
-        counts.inserted += result.inserted
-        counts.updated += result.updated
-        # Rows repeated inside the batch (create and update walk) count as unchanged.
-        counts.unchanged += batch.fetched - len(batch.rejected) - result.inserted - result.updated
-        counts.quarantined += quarantined
-        counts.unknown_statuses += batch.unknown
-        batch_no = counts.extra["batches"] = counts.extra.get("batches", 0) + 1
-        await record_progress(conn, run_id, counts)
+        # Both Vima walks may deliver the same bad record: count each one once per run.
+        seen: set[str] = counts.extra.get("quarantined_hashes", set())
+        delta = RunCounts(
+            fetched=batch.fetched,
+            pages=batch.pages,
+            inserted=result.inserted,
+            updated=result.updated,
+            # Rows repeated inside the batch (create and update walk) count as unchanged.
+            unchanged=batch.fetched - len(batch.rejected) - result.inserted - result.updated,
+            quarantined=len(hashes - seen),
+            unknown_statuses=batch.unknown,
+        )
+        batch_no = counts.extra.get("batches", 0) + 1
+        await record_progress(conn, run_id, counts.plus(delta))
         _crash_point("inside", batch_no)
+    # Committed: from here to the end nothing awaits, so no other batch interleaves.
+    counts.add(delta)
+    counts.extra["batches"] = counts.extra.get("batches", 0) + 1
+    counts.extra.setdefault("quarantined_hashes", set()).update(hashes)
     _crash_point("after", batch_no)
 
 

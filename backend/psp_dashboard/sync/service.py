@@ -1,14 +1,17 @@
-"""Running syncs on demand: build the connector, run the pipeline, fall back if told to."""
+"""Running syncs on demand: build the connector, run the pipeline, fall back if told to;
+a manual trigger goes to the right process."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.errors import PayShackEncryptedError, SyncError
 from psp_dashboard.sync.pipeline import SyncResult, run_sync
+from psp_dashboard.sync.scheduler import job_id, publish_trigger
 from psp_dashboard.sync.sources import (
     SourceEndpoints,
     SourceNotConfigured,
@@ -21,9 +24,8 @@ log = logging.getLogger(__name__)
 
 
 def endpoints_of(runtime: Runtime) -> SourceEndpoints:
-    endpoints = runtime.extras.get("endpoints")
-    if isinstance(endpoints, SourceEndpoints):
-        return endpoints
+    if runtime.endpoints is not None:
+        return runtime.endpoints
     return endpoints_from_settings(runtime.settings)
 
 
@@ -75,3 +77,25 @@ async def sync_source(
             next_sync_at=next_sync_at,
         )
     return result
+
+
+async def trigger_sync(runtime: Runtime, sources: Sequence[str]) -> str:
+    """Start syncs of `sources` now without waiting for them; returns where they run:
+    this process's worker (`psp run`), else a worker listening on Redis (`psp serve`
+    beside `psp worker`), else this process all the same, so no trigger is lost."""
+    if runtime.worker is not None:
+        for source in sources:
+            runtime.worker.run_now(job_id(source))
+        return "this process"
+    if await publish_trigger(runtime, sources):
+        return "the worker"
+    for source in sources:
+        runtime.tasks.spawn(_sync_detached(runtime, source))
+    return "the API process (no worker is listening)"
+
+
+async def _sync_detached(runtime: Runtime, source: str) -> None:
+    try:
+        await sync_source(runtime, source, trigger="manual", stop=runtime.tasks.stop)
+    except Exception:
+        log.exception("manual sync failed", extra={"source": source})

@@ -6,8 +6,10 @@ module turns the settings (plus any sandbox URLs) into connectors.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TypedDict
 
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +19,8 @@ from psp_dashboard.config import Settings
 from psp_dashboard.sync.connectors.base import Connector
 from psp_dashboard.sync.connectors.http import RetryPolicy
 from psp_dashboard.sync.connectors.payshack.api import PayShackApiTransport
+from psp_dashboard.sync.connectors.payshack.browser import PayShackBrowserTransport
+from psp_dashboard.sync.connectors.payshack.browser_session import RedisStateStore, state_key
 from psp_dashboard.sync.connectors.vima.client import VimaConnector
 from psp_dashboard.sync.open_payins import StoredOpenPayIns
 from psp_dashboard.sync.records import Source
@@ -105,6 +109,30 @@ def vima_connector(settings: Settings, endpoints: SourceEndpoints) -> VimaConnec
     )
 
 
+class PayShackWindowOptions(TypedDict):
+    """What both PayShack transports take from the settings for their windows."""
+
+    client_projects: Mapping[str, str]
+    pause_seconds: float
+    overlap: timedelta
+    sync_start: date | None
+    clock_tolerance: timedelta
+    late_change_days: int
+    late_change_max_pages: int
+
+
+def payshack_window_options(settings: Settings) -> PayShackWindowOptions:
+    return PayShackWindowOptions(
+        client_projects=settings.payshack_client_projects,
+        pause_seconds=settings.payshack_page_pause_ms / 1000,
+        overlap=timedelta(minutes=settings.payshack_overlap_minutes),
+        sync_start=settings.payshack_sync_start,
+        clock_tolerance=timedelta(minutes=settings.provider_clock_tolerance_minutes),
+        late_change_days=settings.payshack_late_change_days,
+        late_change_max_pages=settings.payshack_late_change_max_pages,
+    )
+
+
 def payshack_api_connector(
     settings: Settings,
     endpoints: SourceEndpoints,
@@ -123,15 +151,37 @@ def payshack_api_connector(
         endpoints.payshack_email,
         endpoints.payshack_password,
         token_store=RedisTokenStore(cache),
-        client_projects=settings.payshack_client_projects,
-        pause_seconds=settings.payshack_page_pause_ms / 1000,
-        overlap=timedelta(minutes=settings.payshack_overlap_minutes),
-        sync_start=settings.payshack_sync_start,
-        clock_tolerance=timedelta(minutes=settings.provider_clock_tolerance_minutes),
-        late_change_days=settings.payshack_late_change_days,
-        late_change_max_pages=settings.payshack_late_change_max_pages,
+        **payshack_window_options(settings),
         open_payins=None if engine is None else StoredOpenPayIns(engine),
         retry=retry_policy(settings),
+    )
+
+
+def payshack_browser_connector(
+    settings: Settings, endpoints: SourceEndpoints, cache: Cache
+) -> PayShackBrowserTransport:
+    """The browser transport from settings; its login state lives in Redis, encrypted."""
+    base_url, email, password = (
+        endpoints.payshack_base_url,
+        endpoints.payshack_email,
+        endpoints.payshack_password,
+    )
+    if not (base_url and email and password):
+        raise SourceNotConfigured(
+            "PayShack browser transport is not configured: set PAYSHACK_BASE_URL (the "
+            "dashboard), PAYSHACK_EMAIL and PAYSHACK_PASSWORD"
+        )
+    return PayShackBrowserTransport(
+        base_url,
+        email,
+        password,
+        payin_path=settings.payshack_payin_path,
+        chromium_path=settings.playwright_chromium_path,
+        state_store=RedisStateStore(cache, state_key(email, password)),
+        diagnostics_dir=settings.payshack_diagnostics_dir,
+        **payshack_window_options(settings),
+        timeout_seconds=settings.sync_http_timeout_seconds,
+        page_retries=settings.sync_max_retries,
     )
 
 
@@ -149,8 +199,6 @@ def build_connector(
     if source == "payshack":
         chosen = transport or settings.payshack_transport
         if chosen == "browser":
-            from psp_dashboard.sync.connectors.payshack.browser import browser_connector
-
-            return browser_connector(settings, endpoints, cache)
+            return payshack_browser_connector(settings, endpoints, cache)
         return payshack_api_connector(settings, endpoints, cache, engine)
     raise SourceNotConfigured(f"unknown source {source!r} (expected vima or payshack)")

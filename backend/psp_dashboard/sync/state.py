@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from psp_dashboard.kit.locks import session_lock
 from psp_dashboard.kit.timeparse import parse_iso_utc
 from psp_dashboard.sync.connectors.completeness import WindowReport
 
@@ -21,39 +21,15 @@ from psp_dashboard.sync.connectors.completeness import WindowReport
 MIRRORED_KEYS = ("last_create_cursor", "last_update_cursor")
 
 
-def lock_key(name: str) -> int:
-    """A stable signed 64-bit advisory-lock key for a name."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
 @asynccontextmanager
 async def source_lock(
     engine: AsyncEngine, source: str, *, wait: bool = False
 ) -> AsyncIterator[bool]:
-    """Hold the source's session-level advisory lock for the block.
-
-    The lock lives on a dedicated connection: if the process dies, PostgreSQL drops
-    the connection and the lock with it, so a crashed run never blocks the next one.
-    Yields False (without waiting) when another process holds it and `wait` is False.
-    """
-    key = lock_key(f"psp-sync:{source}")
-    async with engine.connect() as conn:
-        if wait:
-            await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-            acquired = True
-        else:
-            acquired = bool(
-                (
-                    await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
-                ).scalar_one()
-            )
-        await conn.commit()
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                await conn.commit()
+    """Hold the source's session-level advisory lock for the block (`kit.locks`): a
+    crashed run never blocks the next one. Yields False (without waiting) when another
+    process holds it and `wait` is False."""
+    async with session_lock(engine, f"psp-sync:{source}", wait=wait) as held:
+        yield held is not None
 
 
 async def is_running_elsewhere(engine: AsyncEngine, source: str) -> bool:
@@ -127,6 +103,20 @@ class RunCounts:
     @property
     def changed(self) -> int:
         return self.inserted + self.updated
+
+    _SUMMED = ("fetched", "inserted", "updated", "unchanged", "quarantined",
+               "unknown_statuses", "pages")  # fmt: skip
+
+    def add(self, other: RunCounts) -> None:
+        """Add another batch's numbers (not its reports or extras)."""
+        for name in self._SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def plus(self, other: RunCounts) -> RunCounts:
+        """These numbers with another batch's added, as a new object."""
+        total = RunCounts(**{name: getattr(self, name) for name in self._SUMMED})
+        total.add(other)
+        return total
 
     @property
     def incomplete(self) -> list[WindowReport]:

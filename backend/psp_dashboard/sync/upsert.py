@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from psp_dashboard.models.rollup import bucket_sql, bucket_start
 from psp_dashboard.models.transaction import INGESTED_COLUMNS
 from psp_dashboard.partitions import ensure_partitions
 from psp_dashboard.sync.records import NormalizedTransaction
@@ -88,7 +89,7 @@ delta AS (
     SELECT {_DIMS}, created_at, -1, -amount, -COALESCE(fee, 0) FROM old
 ),
 agg AS (
-    SELECT date_bin('30 minutes', created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket,
+    SELECT {bucket_sql("created_at")} AS bucket,
            {_DIM_NAMES}, SUM(n) AS count, SUM(amount) AS amount, SUM(fee) AS fee
     FROM delta
     GROUP BY 1, {_DIM_NAMES}
@@ -203,17 +204,11 @@ ON CONFLICT ON CONSTRAINT pk_transaction_rollup DO UPDATE SET
 Prepared = tuple[NormalizedTransaction, tuple[Any, ...]]
 
 
-def bucket_of(moment: datetime) -> datetime:
-    """The 30-minute rollup bucket (UTC-aligned, as date_bin in the SQL path)."""
-    utc = moment.astimezone(UTC)
-    return utc.replace(minute=utc.minute - utc.minute % 30, second=0, microsecond=0)
-
-
 def rollup_of(rows: Sequence[NormalizedTransaction]) -> dict[str, list[Any]]:
     """Rollup increments for newly inserted rows, as column arrays in one lock order."""
     sums: dict[tuple[Any, ...], list[Any]] = {}
     for r in rows:
-        key = (bucket_of(r.created_at), r.source, r.project or "", r.status,
+        key = (bucket_start(r.created_at), r.source, r.project or "", r.status,
                r.original_status or "", r.payment_method or "", r.merchant_id or "",
                r.currency)  # fmt: skip
         acc = sums.setdefault(key, [0, Decimal(0), Decimal(0)])

@@ -8,16 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from psp_dashboard.api.deps import ConnDep, RuntimeDep
+from psp_dashboard.api.deps import ConnDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.kit.json import ExactJSONResponse
-from psp_dashboard.metrics import daily
+from psp_dashboard.kit.paging import LimitQuery, PageQuery
 from psp_dashboard.transactions import schemas, service
 from psp_dashboard.transactions.filters import Order, SortBy, TransactionFiltersDep
 
-router = APIRouter(prefix="/transactions", tags=["transactions"])
-
-MAX_LIMIT = 100
+router = APIRouter(prefix="/transactions", tags=["transactions"], route_class=ValidatedRoute)
 
 
 @router.get(
@@ -30,17 +29,9 @@ MAX_LIMIT = 100
 async def list_transactions(
     principal: ViewerDep,
     conn: ConnDep,
-    runtime: RuntimeDep,
     filters: TransactionFiltersDep,
-    page: Annotated[
-        int,
-        Query(
-            ge=1,
-            le=service.MAX_OFFSET + 1,
-            description="1-based page number; (page - 1) × limit at most 100,000",
-        ),
-    ] = 1,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
+    page: PageQuery = 1,
+    limit: LimitQuery = 50,
     sort_by: Annotated[SortBy, Query(description="Sort key")] = "created_at",
     order: Annotated[Order, Query(description="Sort direction")] = "desc",
 ) -> Response:
@@ -52,7 +43,6 @@ async def list_transactions(
         limit=limit,
         sort_by=sort_by,
         order=order,
-        use_daily=await daily.available(runtime.engine, runtime.extras),
     )
     return ExactJSONResponse(body)
 

@@ -11,8 +11,8 @@ from fastapi import Depends, Query
 
 from psp_dashboard.auth.principal import Principal
 from psp_dashboard.kit.isodate import IsoDate
-from psp_dashboard.metrics.params import ProjectQuery, SourceQuery, TimezoneDep
-from psp_dashboard.metrics.periods import check_date, check_order, local_midnight
+from psp_dashboard.kit.params import ProjectQuery, SourceQuery, TimezoneDep
+from psp_dashboard.kit.periods import check_date, check_order, local_midnight
 
 Status = Literal["success", "failed", "pending", "refunded"]
 SortBy = Literal["created_at", "amount", "status", "updated_at"]

@@ -32,8 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.metrics import daily
-from psp_dashboard.metrics.periods import is_half_hour
 from psp_dashboard.models import transactions as t
+from psp_dashboard.models.rollup import on_bucket_edge
 from psp_dashboard.models.transaction import CONTRACT_FIELDS
 from psp_dashboard.transactions.filters import TransactionFilters
 
@@ -131,14 +131,14 @@ async def page(
 
 def countable_from_rollup(filters: TransactionFilters) -> bool:
     return filters.search is None and all(
-        bound is None or is_half_hour(bound) for bound in (filters.start, filters.end)
+        bound is None or on_bucket_edge(bound) for bound in (filters.start, filters.end)
     )
 
 
-async def count(conn: AsyncConnection, filters: TransactionFilters, *, use_daily: bool) -> int:
+async def count(conn: AsyncConnection, filters: TransactionFilters) -> int:
     if countable_from_rollup(filters):
         equal = {"source": filters.source, "project": filters.project, "status": filters.status}
-        parts = daily.sums(filters.start, filters.end, equal, (), use_daily=use_daily)
+        parts = daily.sums(filters.start, filters.end, equal, ())
         rows = union_all(*parts).subquery()
         stmt = select(func.coalesce(func.sum(rows.c["count"]), 0))
     else:

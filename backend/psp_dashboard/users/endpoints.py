@@ -8,12 +8,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from psp_dashboard.api.deps import ConnDep, RuntimeDep
+from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AdminDep
 from psp_dashboard.auth.service import session_store
 from psp_dashboard.users import repository, service
 from psp_dashboard.users.schemas import UserIn, UserListOut, UserOut, UserPatch
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], route_class=ValidatedRoute)
 
 
 @router.get(

@@ -1,60 +1,40 @@
-"""Switch the daily rollup level (migration 0006) on and off in the test database.
-
-While the migration waits in `migrations/pending/` the test database does not have it,
-so the tests apply its statements themselves (and drop them again); once it is in
-`versions/` the table is already there and only the read path's flag is switched.
-"""
+"""The daily rollup level against the 30-minute rollup it sums."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from sqlalchemy import text
 
-from psp_dashboard.metrics import daily
 from psp_dashboard.runtime import Runtime
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-NAME = "20261126_0006_api_indexes.py"
+DAILY_VS_ROLLUP = text(
+    """
+    WITH want AS (
+        SELECT (bucket AT TIME ZONE 'UTC')::date AS day, source, project, status, currency,
+               SUM(count) AS count, SUM(amount) AS amount
+        FROM transaction_rollup GROUP BY 1, 2, 3, 4, 5
+    ),
+    got AS (SELECT * FROM transaction_rollup_daily)
+    SELECT COUNT(*) FROM (
+        (SELECT * FROM want WHERE count <> 0 OR amount <> 0
+         EXCEPT SELECT * FROM got WHERE count <> 0 OR amount <> 0)
+        UNION ALL
+        (SELECT * FROM got WHERE count <> 0 OR amount <> 0
+         EXCEPT SELECT * FROM want WHERE count <> 0 OR amount <> 0)
+    ) diff
+    """
+)
 
 
-def migration() -> ModuleType:
-    for folder in ("versions", "pending"):
-        path = MIGRATIONS / folder / NAME
-        if path.exists():
-            spec = importlib.util.spec_from_file_location("api_indexes_0006", path)
-            assert spec and spec.loader
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-    raise FileNotFoundError(NAME)
-
-
-async def exists(runtime: Runtime) -> bool:
+async def mismatches(runtime: Runtime) -> int:
+    """Rows where the daily level and the rollup summed per UTC day disagree."""
     async with runtime.engine.connect() as conn:
-        found = await conn.execute(text("SELECT to_regclass('transaction_rollup_daily')"))
-        return found.scalar_one() is not None
+        return int((await conn.execute(DAILY_VS_ROLLUP)).scalar_one())
 
 
-async def switch_on(runtime: Runtime) -> bool:
-    """Returns whether this call created the table (and so should drop it)."""
-    created = False
-    if not await exists(runtime):
-        async with runtime.engine.begin() as conn:
-            for statement in migration().DAILY_UP:
-                await conn.execute(text(statement))
-        created = True
-    daily.set_available(runtime.extras, True)
-    await runtime.cache.delete_pattern("metrics:*")
-    return created
-
-
-async def switch_off(runtime: Runtime, *, drop: bool) -> None:
-    if drop:
-        async with runtime.engine.begin() as conn:
-            for statement in migration().DAILY_DOWN:
-                await conn.execute(text(statement))
-    daily.set_available(runtime.extras, False)
-    await runtime.cache.delete_pattern("metrics:*")
+async def days(runtime: Runtime) -> int:
+    """Daily rows with a non-zero count."""
+    async with runtime.engine.connect() as conn:
+        found = await conn.execute(
+            text("SELECT count(*) FROM transaction_rollup_daily WHERE count <> 0")
+        )
+        return int(found.scalar_one())

@@ -1,14 +1,12 @@
-"""The daily rollup level (migration 0006): kept exact by its trigger, and read for whole
+"""The daily rollup level (migration 0005): kept exact by its trigger, and read for whole
 UTC days while partial days come from the 30-minute rollup."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import text
 
 from psp_dashboard.runtime import Runtime
@@ -16,41 +14,11 @@ from tests.api import daily_level
 from tests.api.conftest import Api
 from tests.api.factory import load, make_transaction, random_dataset
 
-DAILY_VS_ROLLUP = text(
-    """
-    WITH want AS (
-        SELECT (bucket AT TIME ZONE 'UTC')::date AS day, source, project, status, currency,
-               SUM(count) AS count, SUM(amount) AS amount
-        FROM transaction_rollup GROUP BY 1, 2, 3, 4, 5
-    ),
-    got AS (SELECT * FROM transaction_rollup_daily)
-    SELECT COUNT(*) FROM (
-        (SELECT * FROM want WHERE count <> 0 OR amount <> 0
-         EXCEPT SELECT * FROM got WHERE count <> 0 OR amount <> 0)
-        UNION ALL
-        (SELECT * FROM got WHERE count <> 0 OR amount <> 0
-         EXCEPT SELECT * FROM want WHERE count <> 0 OR amount <> 0)
-    ) diff
-    """
-)
 
-
-@pytest.fixture
-async def with_daily(clean_db: Runtime) -> AsyncIterator[Runtime]:
-    created = await daily_level.switch_on(clean_db)
-    yield clean_db
-    await daily_level.switch_off(clean_db, drop=created)
-
-
-async def mismatches(runtime: Runtime) -> int:
-    async with runtime.engine.connect() as conn:
-        return int((await conn.execute(DAILY_VS_ROLLUP)).scalar_one())
-
-
-async def test_trigger_keeps_the_daily_level_exact(with_daily: Runtime) -> None:
+async def test_trigger_keeps_the_daily_level_exact(clean_db: Runtime) -> None:
     rows = random_dataset(41, date(2026, 3, 1), 3, 300)
-    await load(with_daily, rows)
-    assert await mismatches(with_daily) == 0
+    await load(clean_db, rows)
+    assert await daily_level.mismatches(clean_db) == 0
     changed = [
         replace(r, status="failed", raw_data={**r.raw_data, "late": True}) for r in rows[:40]
     ]
@@ -58,27 +26,27 @@ async def test_trigger_keeps_the_daily_level_exact(with_daily: Runtime) -> None:
         replace(r, project="elsewhere", currency="USD", raw_data={**r.raw_data, "m": 1})
         for r in rows[40:45]
     ]
-    await load(with_daily, changed + moved)
-    assert await mismatches(with_daily) == 0
-    async with with_daily.engine.begin() as conn:
+    await load(clean_db, changed + moved)
+    assert await daily_level.mismatches(clean_db) == 0
+    async with clean_db.engine.begin() as conn:
         await conn.execute(text("DELETE FROM transaction_rollup WHERE source = 'vima'"))
-    assert await mismatches(with_daily) == 0
-    async with with_daily.engine.begin() as conn:
+    assert await daily_level.mismatches(clean_db) == 0
+    async with clean_db.engine.begin() as conn:
         await conn.execute(text("TRUNCATE transaction_rollup"))
         left = (await conn.execute(text("SELECT count(*) FROM transaction_rollup_daily"))).scalar()
     assert left == 0
 
 
-async def test_whole_utc_days_are_read_from_the_daily_level(with_daily: Runtime, api: Api) -> None:
+async def test_whole_utc_days_are_read_from_the_daily_level(clean_db: Runtime, api: Api) -> None:
     rng = random.Random(5)
     at = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)  # 11 March 01:30 IST
     same = {"source": "vima", "project": "91game", "status": "success"}  # one daily row
     await load(
-        with_daily, [make_transaction(rng, i, at + timedelta(minutes=i), **same) for i in range(4)]
+        clean_db, [make_transaction(rng, i, at + timedelta(minutes=i), **same) for i in range(4)]
     )
-    async with with_daily.engine.begin() as conn:  # make the daily level visibly different
+    async with clean_db.engine.begin() as conn:  # make the daily level visibly different
         await conn.execute(text("UPDATE transaction_rollup_daily SET count = count + 1000"))
-    await with_daily.cache.invalidate_metrics()
+    await clean_db.cache.invalidate_metrics()
     utc = await api.data("/metrics/overview", from_date="2026-03-10", to_date="2026-03-10")
     assert utc["total"]["count"] == 1004  # a whole UTC day: the daily row
     ist = await api.data(

@@ -15,9 +15,10 @@ from typing import Any
 import openpyxl
 from sqlalchemy import text
 
-from psp_dashboard.auth.deps import Principal
-from psp_dashboard.export import service
-from psp_dashboard.kit.tabular import FORMULA_PREFIXES, copy_csv, csv_chunks
+from psp_dashboard.auth.principal import Principal
+from psp_dashboard.export import transactions
+from psp_dashboard.kit.streaming import copy_csv, cursor_batches, file_body, to_asyncpg
+from psp_dashboard.kit.tabular import FORMULA_PREFIXES
 from psp_dashboard.main import create_app
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.transactions import repository
@@ -181,7 +182,7 @@ async def test_masked_export_goes_through_mask_export_row(clean_db: Runtime) -> 
     export, its rows pass through `mask_export_row` (the cursor path, not COPY)."""
     await seed(clean_db)
     viewer = Principal(id=uuid.uuid4(), email="v@tests.local", role="viewer")
-    export = await service.export_transactions(
+    export = await transactions.export_transactions(
         clean_db.engine, viewer, TransactionFilters(), fmt="csv", sort_by="created_at",
         order="desc", cap=1000, today=date(2026, 3, 5),
     )  # fmt: skip
@@ -196,11 +197,13 @@ async def test_copy_and_cursor_paths_write_identical_bytes(clean_db: Runtime) ->
     await seed(clean_db)
     admin = Principal(id=uuid.uuid4(), email="a@tests.local", role="admin")
     filters = TransactionFilters()
-    copy_stmt = service._copy_statement(filters, "created_at", "desc", 1000)
-    plain = repository.select_rows(filters, "created_at", "desc").limit(1000)
-    by_copy = b"".join([c async for c in copy_csv(clean_db.engine, service.COLUMNS, copy_stmt)])
-    rows = service._flat(service._cursor_rows(clean_db.engine, plain, admin))
-    by_cursor = b"".join([c async for c in csv_chunks(service.COLUMNS, rows)])
+    columns = transactions.COLUMNS
+    copy_stmt = transactions._copy_statement(filters, "created_at", "desc", 1000)
+    by_copy = b"".join([c async for c in copy_csv(clean_db.engine, columns, copy_stmt)])
+    sql, args = to_asyncpg(repository.select_rows(filters, "created_at", "desc").limit(1000))
+    batches = cursor_batches(clean_db.engine, sql, args, transactions._masked(admin))
+    body, _ = file_body("csv", columns, "Transactions", batches)
+    by_cursor = b"".join([c async for c in body])
     assert by_copy == by_cursor
 
 

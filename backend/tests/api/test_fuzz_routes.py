@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from psp_dashboard.auth.ratelimit import LIMITS_KEY, LoginLimits
+from psp_dashboard.auth.ratelimit import LoginLimits
 from psp_dashboard.main import API_PREFIX, create_app
 from psp_dashboard.runtime import Runtime
 from tests.auth.conftest import Reply, asgi_call, iter_route_contexts
 from tests.support.auth import sign_in
+from tests.support.runtime import runtime_with
 
 ROLES = ("anonymous", "viewer", "analyst", "admin")
 # Raw query-string forms: NUL, a UTF-8-encoded lone surrogate, and the rest.
@@ -161,18 +162,17 @@ def problems(route: Route, role: str, path: str, query: str, reply: Reply) -> li
 
 @pytest.fixture
 async def signed_in(clean_db: Runtime, client: Any) -> AsyncIterator[dict[str, dict[str, str]]]:
-    before = clean_db.extras.get(LIMITS_KEY)
-    clean_db.extras[LIMITS_KEY] = LoginLimits(
+    unlimited = LoginLimits(
         window_seconds=60,
         max_failures_per_account_and_ip=10**6,
         max_failures_per_ip=10**6,
         max_failures_per_account=10**6,
     )
-    headers = {"anonymous": {}}
-    for role in ROLES[1:]:
-        headers[role] = await sign_in(client, clean_db, role)
-    yield headers
-    clean_db.extras[LIMITS_KEY] = before or LoginLimits()
+    with runtime_with(clean_db, login_limits=unlimited):
+        headers: dict[str, dict[str, str]] = {"anonymous": {}}
+        for role in ROLES[1:]:
+            headers[role] = await sign_in(client, clean_db, role)
+        yield headers
 
 
 async def test_no_bad_value_gets_a_5xx_or_leaves_the_envelope(

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from psp_dashboard.metrics.periods import today_in
+from psp_dashboard.kit.periods import today_in
 from tests.api.conftest import Api
 from tests.api.factory import load, make_transaction, random_dataset
 

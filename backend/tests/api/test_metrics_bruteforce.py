@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from httpx import AsyncClient
 
-from psp_dashboard.metrics import daily, schemas
+from psp_dashboard.metrics import schemas
 from psp_dashboard.runtime import Runtime
 from tests.api import daily_level
 from tests.api import expected as ex
@@ -37,28 +37,17 @@ ZONES = ("UTC", "Asia/Kolkata")
 
 @pytest.fixture(scope="module")
 async def rows(runtime: Runtime) -> AsyncIterator[list[dict[str, Any]]]:
+    """Both rollup levels hold the data: whole UTC days are read from the daily level,
+    partial days (every IST period's edges) and sub-day buckets from the 30-minute one."""
     await reset(runtime)
     await load(runtime, random_dataset(11, FIRST, DAYS, 2000))
+    assert await daily_level.days(runtime) > 0
+    assert await daily_level.mismatches(runtime) == 0
     yield await db_rows(runtime)
 
 
-@pytest.fixture(scope="module", params=["rollup", "daily"])
-async def level(
-    request: pytest.FixtureRequest, rows: list[dict[str, Any]], runtime: Runtime
-) -> AsyncIterator[str]:
-    """Every test runs against the 30-minute rollup alone and with the daily level."""
-    if request.param == "daily":
-        created = await daily_level.switch_on(runtime)
-        yield request.param
-        await daily_level.switch_off(runtime, drop=created)
-    else:
-        await daily_level.switch_off(runtime, drop=False)
-        yield request.param
-    daily.set_available(runtime.extras, None)
-
-
 @pytest.fixture
-async def api(level: str, client: AsyncClient, runtime: Runtime) -> Api:
+async def api(rows: list[dict[str, Any]], client: AsyncClient, runtime: Runtime) -> Api:
     return Api(client, runtime)
 
 

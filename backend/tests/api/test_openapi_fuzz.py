@@ -25,14 +25,14 @@ from schemathesis.python import asgi as schemathesis_asgi
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from psp_dashboard.config import load_settings
-from psp_dashboard.main import ROUTER_MODULES, create_app
+from psp_dashboard.main import ROUTERS, create_app
 from psp_dashboard.runtime import Runtime
 from tests.api.conftest import Api
 from tests.api.factory import load, random_dataset
 from tests.conftest import TEST_REDIS_URL
 from tests.support.auth import api_token
 
-# One path per router (health and the nine of ROUTER_MODULES): all must be fuzzed.
+# One path per router (health and the nine of ROUTERS): all must be fuzzed.
 EVERY_ROUTER = {
     "/api/v1/health",
     "/api/v1/auth/login",
@@ -115,7 +115,7 @@ def test_every_router_conforms_to_its_openapi_under_every_check(
         token_rate_per_minute=10**6,  # the limit is tested elsewhere; here it would hide
         _env_file=None,
     )
-    assert len(ROUTER_MODULES) == 9
+    assert len(ROUTERS) == 9
     # No runtime handed over: the app's lifespan opens its own in Schemathesis' event loop.
     app = create_app(app_settings)
     config = SchemathesisConfig.from_dict(

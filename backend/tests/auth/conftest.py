@@ -15,9 +15,10 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
-from psp_dashboard.auth.ratelimit import LIMITS_KEY, LoginLimits
+from psp_dashboard.auth.ratelimit import LoginLimits
 from psp_dashboard.main import API_PREFIX, create_app
 from psp_dashboard.runtime import Runtime
+from tests.support.runtime import runtime_with
 
 # FastAPI >= 0.16x keeps included routers lazily; `iter_route_contexts` walks them
 # (older versions list every route flat in app.routes).
@@ -191,18 +192,14 @@ async def http(app: FastAPI) -> AsyncIterator[AsyncClient]:
 @pytest.fixture
 def login_limits(runtime: Runtime) -> Iterator[None]:
     """Tests that fail sign-ins on purpose get generous limits unless they set their own."""
-    before = runtime.extras.get(LIMITS_KEY)
-    runtime.extras[LIMITS_KEY] = LoginLimits(
+    generous = LoginLimits(
         window_seconds=60,
         max_failures_per_account_and_ip=1000,
         max_failures_per_account=1000,
         max_failures_per_ip=1000,
     )
-    yield
-    if before is None:
-        runtime.extras.pop(LIMITS_KEY, None)
-    else:
-        runtime.extras[LIMITS_KEY] = before
+    with runtime_with(runtime, login_limits=generous):
+        yield
 
 
 def iso(value: datetime) -> str:

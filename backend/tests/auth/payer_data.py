@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from psp_dashboard.models.rollup import bucket_sql
 from psp_dashboard.partitions import ensure_partitions
 from psp_dashboard.runtime import Runtime
 
@@ -20,9 +21,19 @@ CONTACT_EMAIL = "zq.contact@example.org"
 PHONE = "9812345678"
 FIRST, LAST = "Zephyrine", "Quillfeather"
 NAME = f"{FIRST} {LAST}"
+ORDER_ID = "1768491979464"  # both providers' record of the one payment
 VPA = "9812345678-2@axl"
 PS_NAME = "Orlando Mbeki-Tran"
 PS_PHONE = "7012093341"
+
+# The rows' rollup, as the pipeline keeps it (the list counts from it).
+ROLLUP = f"""
+INSERT INTO transaction_rollup
+SELECT {bucket_sql("created_at")}, source, COALESCE(project, ''), status,
+       COALESCE(original_status, ''), COALESCE(payment_method, ''),
+       COALESCE(merchant_id, ''), currency, COUNT(*), SUM(amount), SUM(COALESCE(fee, 0))
+FROM transactions WHERE created_at = :at GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+"""
 
 # What a viewer must never receive, anywhere.
 RAW_VALUES = (EMAIL, CONTACT_EMAIL, PHONE, FIRST, LAST, VPA, "Orlando", "Mbeki-Tran", PS_PHONE)
@@ -112,6 +123,7 @@ async def seed_payer_transactions(runtime: Runtime) -> list[uuid.UUID]:
                     "hash": hashlib.sha256(json.dumps(row["raw"]).encode()).hexdigest(),
                 },
             )
+        await conn.execute(text(ROLLUP), {"at": SEED_DAY})
     return [row["id"] for row in rows]  # type: ignore[misc]
 
 

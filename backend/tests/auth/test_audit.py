@@ -12,9 +12,10 @@ from sqlalchemy import text
 
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.principal import Principal
-from psp_dashboard.auth.ratelimit import LIMITS_KEY, LoginLimits
+from psp_dashboard.auth.ratelimit import LoginLimits
 from psp_dashboard.runtime import Runtime
 from tests.support.auth import TEST_PASSWORD, ensure_test_user, role_email, sign_in
+from tests.support.runtime import runtime_with
 
 AUDIT = "/api/v1/audit"
 
@@ -148,15 +149,14 @@ async def test_refused_sign_ins_are_one_entry_per_account_and_window(
 ) -> None:
     """Finding 10: every refused sign-in, rate-limited ones too, was a row: anonymous
     callers grew the audit log at will."""
-    before = runtime.extras.get(LIMITS_KEY)
-    runtime.extras[LIMITS_KEY] = LoginLimits(
+    limits = LoginLimits(
         # A day: entries are per epoch-aligned window, and the test must not straddle two.
         window_seconds=86400,
         max_failures_per_account_and_ip=3,
         max_failures_per_ip=6,
         max_failures_per_account=1000,
     )
-    try:
+    with runtime_with(runtime, login_limits=limits):
         for _ in range(10):  # 3 verified, 7 refused by the (account, address) limit
             await http.post(
                 "/api/v1/auth/login", json={"email": "x@tests.local", "password": "nope-nope-1"}
@@ -166,8 +166,6 @@ async def test_refused_sign_ins_are_one_entry_per_account_and_window(
                 "/api/v1/auth/login",
                 json={"email": f"spray{i}@tests.local", "password": "nope-nope-1"},
             )
-    finally:
-        runtime.extras[LIMITS_KEY] = before or LoginLimits()
     entries = [e for e in await _entries(clean_db) if e["action"] == "auth.login"]
     by_target = {e["target"]: e["params"] for e in entries}
     assert by_target["x@tests.local"]["attempts"] == 10

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 
-from psp_dashboard.auth.ratelimit import LIMITS_KEY, LoginLimits, LoginRateLimiter
+from psp_dashboard.auth.ratelimit import LoginLimits, LoginRateLimiter
 from psp_dashboard.runtime import Runtime
 from tests.support.auth import TEST_PASSWORD, ensure_test_user, role_email
+from tests.support.runtime import runtime_with
 
 LOGIN = "/api/v1/auth/login"
 WINDOW = 2
@@ -20,15 +21,14 @@ WINDOW = 2
 
 @pytest.fixture
 def short_window(runtime: Runtime) -> Iterator[None]:
-    before = runtime.extras.get(LIMITS_KEY)
-    runtime.extras[LIMITS_KEY] = LoginLimits(
+    limits = LoginLimits(
         window_seconds=WINDOW,
         max_failures_per_account_and_ip=3,
         max_failures_per_ip=6,
         max_failures_per_account=1000,
     )
-    yield
-    runtime.extras[LIMITS_KEY] = before or LoginLimits()
+    with runtime_with(runtime, login_limits=limits):
+        yield
 
 
 async def _login(http: AsyncClient, email: str, password: str) -> int:
@@ -83,16 +83,14 @@ async def test_success_clears_the_account_count(
 
 @pytest.fixture
 def limits(runtime: Runtime) -> Iterator[LoginLimits]:
-    before = runtime.extras.get(LIMITS_KEY)
     chosen = LoginLimits(
         window_seconds=600,
         max_failures_per_account_and_ip=5,
         max_failures_per_ip=1000,
         max_failures_per_account=8,
     )
-    runtime.extras[LIMITS_KEY] = chosen
-    yield chosen
-    runtime.extras[LIMITS_KEY] = before or LoginLimits()
+    with runtime_with(runtime, login_limits=chosen):
+        yield chosen
 
 
 def _from(app: FastAPI, address: str) -> AsyncClient:

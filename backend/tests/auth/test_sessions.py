@@ -157,7 +157,7 @@ async def test_without_redis_sign_in_fails_closed(clean_db: Runtime, http: Async
     session = await sign_in(http, clean_db, "admin")
     token = await api_token(clean_db, "admin")
     dead = Cache(make_redis("redis://127.0.0.1:1/0"), prefix=clean_db.cache.prefix)
-    broken = dataclasses.replace(clean_db, cache=dead, extras={})
+    broken = dataclasses.replace(clean_db, cache=dead)
     app = create_app(broken.settings, runtime=broken)
     try:
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as down:

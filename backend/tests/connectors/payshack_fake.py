@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -139,3 +139,13 @@ async def run(conn: PayShackApiTransport, state: dict[str, str]) -> list[RawPage
 
 def txn_ids(pages: list[RawPage]) -> set[str]:
     return {r["txnId"] for p in pages for r in p.records}
+
+
+def utc_days(from_date: date, to_date: date) -> list[tuple[datetime, datetime]]:
+    """Windows [d 00:00Z, d+1 00:00Z) for every d in [from_date, to_date] (what a
+    backfill shard reads)."""
+    first = datetime(from_date.year, from_date.month, from_date.day, tzinfo=UTC)
+    return [
+        (first + timedelta(days=i), first + timedelta(days=i + 1))
+        for i in range((to_date - from_date).days + 1)
+    ]

@@ -28,6 +28,7 @@ from psp_dashboard.sync.connectors.payshack.api import (
 from psp_dashboard.sync.connectors.vima.client import CREATE_CURSOR, VimaConnector
 from psp_dashboard.sync.errors import UpstreamAuthError
 from psp_dashboard.sync.records import NormalizedTransaction, RecordRejected
+from tests.connectors.payshack_fake import utc_days
 
 # Tiny waits: the sandbox sends Retry-After: 1, which the cap turns into 10 ms.
 FAST = RetryPolicy(max_attempts=8, backoff_base=0.001, backoff_cap=0.01, retry_after_cap=0.01)
@@ -210,7 +211,7 @@ async def test_payshack_backfill_windows_cover_the_world(sb: SandboxHandle) -> N
     loaded = Loaded("_id")
     async with payshack(sb) as conn:
         start = sb.world.config.start - timedelta(days=1)
-        for window in conn.backfill_windows(start, sb.world.clock.date()):
+        for window in utc_days(start, sb.world.clock.date()):
             pages = [page async for page in conn.window_pages(*window)]
             assert all(p.checkpoint == {} for p in pages)  # backfill never moves the watermark
             loaded.load(conn, pages)

@@ -30,6 +30,7 @@ from tests.connectors.payshack_fake import (
     run,
     transport,
     txn_ids,
+    utc_days,
 )
 
 
@@ -175,17 +176,6 @@ async def test_rate_limit_and_server_errors_are_retried(
     assert len(txn_ids(pages)) == 1
 
 
-def test_backfill_windows_are_utc_days() -> None:
-    windows = PayShackApiTransport.backfill_windows(date(2026, 1, 30), date(2026, 2, 1))
-    assert windows == [
-        (datetime(2026, 1, 30, tzinfo=UTC), datetime(2026, 1, 31, tzinfo=UTC)),
-        (datetime(2026, 1, 31, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)),
-        (datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 2, 2, tzinfo=UTC)),
-    ]
-    with pytest.raises(ValueError):
-        PayShackApiTransport.backfill_windows(date(2026, 2, 1), date(2026, 1, 1))
-
-
 async def test_backfill_windows_tile_the_range_exactly(
     payshack: FakePayShack, http: httpx.AsyncClient
 ) -> None:
@@ -196,7 +186,7 @@ async def test_backfill_windows_tile_the_range_exactly(
     async with transport(http) as conn:
         per_window = [
             {r["createdAt"] for p in [p async for p in conn.window_pages(*w)] for r in p.records}
-            for w in conn.backfill_windows(date(2026, 1, 10), date(2026, 1, 11))
+            for w in utc_days(date(2026, 1, 10), date(2026, 1, 11))
         ]
     assert per_window == [
         {"2026-01-10T00:00:00Z", "2026-01-10T18:29:59Z", "2026-01-10T18:30:00Z"},
@@ -221,7 +211,7 @@ async def test_concurrent_windows_share_one_login(
     for days in range(4):
         payshack.add(NOW - timedelta(days=days, hours=1))
     conn = transport(http)
-    windows = conn.backfill_windows(date(2026, 1, 16), date(2026, 1, 20))
+    windows = utc_days(date(2026, 1, 16), date(2026, 1, 20))
 
     async def drain(window: tuple[datetime, datetime]) -> set[str]:
         return txn_ids([page async for page in conn.window_pages(*window)])

@@ -82,6 +82,8 @@ class FakeVima:
             after, key = int(query.get("from_operation_create_id", -1)), "operation_create_id"
         if "from" in query:
             rows = [r for r in rows if r["operation_created_at"][:10] >= query["from"]]
+        if "to" in query:
+            rows = [r for r in rows if r["operation_created_at"][:10] <= query["to"]]
         rows = sorted((r for r in rows if int(r[key]) > after), key=lambda r: int(r[key]))
         return JSONResponse(rows[:count])
 
@@ -252,15 +254,21 @@ async def test_the_key_never_reaches_the_logs(
     assert KEY not in caplog.text
 
 
+@pytest.mark.parametrize("walk", ["incremental", "window"])
 async def test_a_cursor_that_does_not_advance_is_an_error(
-    vima: FakeVima, http: httpx.AsyncClient
+    vima: FakeVima, http: httpx.AsyncClient, walk: str
 ) -> None:
     vima.create(3)
     stuck = list(vima.ops.values())[:1]
     vima.faults = [JSONResponse(stuck), JSONResponse(stuck)]
-    state = {CREATE_CURSOR: stuck[0]["operation_create_id"] + "0"}
+    cursor = stuck[0]["operation_create_id"] + "0"
+    conn = connector(http)
     with pytest.raises(UpstreamProtocolError, match="did not advance"):
-        await run(connector(http), state)
+        if walk == "incremental":
+            await run(conn, {CREATE_CURSOR: cursor})
+        else:  # a backfill window resumed from its checkpoint: the same guard
+            start = datetime(2026, 1, 19, tzinfo=UTC)
+            _ = [p async for p in conn.window_pages(start, None, checkpoint={"cursor": cursor})]
 
 
 async def test_a_page_echoing_only_the_cursor_row_ends_the_walk(
@@ -275,6 +283,23 @@ async def test_a_page_echoing_only_the_cursor_row_ends_the_walk(
     }
     pages, _ = await run(connector(http), state)
     assert pages == []
+
+
+async def test_a_window_reads_its_days_and_resumes_from_its_cursor(
+    vima: FakeVima, http: httpx.AsyncClient
+) -> None:
+    vima.create(4, NOW - timedelta(days=2))
+    vima.create(25, NOW - timedelta(days=1))
+    vima.create(3, NOW)
+    day = datetime(2026, 1, 19, tzinfo=UTC)
+    conn = connector(http)
+    first = await anext(conn.window_pages(day, day + timedelta(days=1)))
+    assert (first.checkpoint, vima.queries[-1]["from"], vima.queries[-1]["to"]) == (
+        {"cursor": first.records[-1]["operation_create_id"]}, "2026-01-19", "2026-01-19",
+    )  # fmt: skip
+    rest = [p async for p in conn.window_pages(day, day + timedelta(days=1),
+                                              checkpoint=first.checkpoint)]  # fmt: skip
+    assert len({*ids([first]), *ids(rest)}) == 25  # the day, once, without restarting
 
 
 async def test_a_body_that_is_not_an_array_is_a_protocol_error(

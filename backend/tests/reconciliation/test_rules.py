@@ -195,6 +195,14 @@ CASES: dict[str, tuple[dict[str, Any], list[Txn], Expected]] = {
         [("K", "matched", None)],
     ),
     "rows_of_other_days_only": ({}, [vima("K", at(PREV, 10)), payshack("J", at(NEXT, 10))], []),
+    # No grace: the previous day's window is [PREV 00:00, D 00:00], closed, so a pay-in at
+    # D 00:00:00 pairs with a Vima row of PREV and is reported there, not on D (found by
+    # the property test in test_against_truth.py).
+    "no_grace_midnight_payin_pairs_with_the_previous_day": (
+        {"recon_grace_minutes": 0, "recon_time_tolerance_minutes": 0},
+        [vima("K", at(PREV, 23, 59, 59)), payshack("K", at(D, 0))],
+        [],
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
 from psp_dashboard.sandbox.truth import expected_reconciliation, recon_days
 from psp_dashboard.sync.service import sync_source
 from tests.reconciliation.support import brief, comparable, run, with_settings
+from tests.support.runtime import runtime_with
 from tests.sync.conftest import endpoints_for
 
 WORLD = WorldConfig(
@@ -46,13 +47,10 @@ def sandbox(request: pytest.FixtureRequest) -> Iterator[SandboxHandle]:
 
 
 async def test_every_day_matches_the_sandbox_truth(rt: Runtime, sandbox: SandboxHandle) -> None:
-    rt.extras["endpoints"] = endpoints_for(sandbox)
-    try:
+    with runtime_with(rt, endpoints=endpoints_for(sandbox)):
         for source in ("vima", "payshack"):
             result = await sync_source(rt, source)
             assert result.status == "success", result.error
-    finally:
-        rt.extras.pop("endpoints", None)
     world = sandbox.world
     params = world.config.recon
     configured = with_settings(

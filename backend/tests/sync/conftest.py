@@ -16,6 +16,7 @@ from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
 from psp_dashboard.sandbox.truth import bad_records, daily_totals
 from psp_dashboard.sync.records import Source
 from psp_dashboard.sync.sources import SourceEndpoints
+from tests.support.runtime import runtime_with
 
 SMALL_WORLD = WorldConfig(
     seed=7, start=date(2026, 1, 14), days=2, per_day=900, bad_record_rate=0.01
@@ -48,11 +49,8 @@ def endpoints_for(handle: SandboxHandle) -> SourceEndpoints:
 @pytest.fixture
 def wired(clean_db: Runtime, sandbox: SandboxHandle) -> Iterator[Runtime]:
     """The runtime with its sources pointed at the sandbox (as `psp run` does)."""
-    original = clean_db.settings
-    clean_db.extras["endpoints"] = endpoints_for(sandbox)
-    yield clean_db
-    clean_db.extras.pop("endpoints", None)
-    clean_db.settings = original
+    with runtime_with(clean_db, endpoints=endpoints_for(sandbox)):
+        yield clean_db
 
 
 def truth_totals(handle: SandboxHandle, source: Source) -> Totals:

@@ -21,6 +21,7 @@ from psp_dashboard.sandbox.config import SandboxConfig, WorldConfig
 from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
 from psp_dashboard.sync.jobs import reread_payshack
 from psp_dashboard.sync.service import sync_source
+from tests.support.runtime import runtime_with
 from tests.sync.conftest import assert_matches_truth, db_totals, endpoints_for, truth_totals
 
 PAST_WORLD = WorldConfig(seed=31, start=date(2026, 3, 1), days=3, per_day=900, end_at=None)
@@ -28,15 +29,13 @@ PAST_WORLD = WorldConfig(seed=31, start=date(2026, 3, 1), days=3, per_day=900, e
 
 @pytest.fixture
 def past(clean_db: Runtime) -> Iterator[SandboxHandle]:
-    with sandbox_thread(SandboxConfig(world=PAST_WORLD)) as handle:
-        clean_db.extras["endpoints"] = endpoints_for(handle)
-        original = clean_db.settings
-        clean_db.settings = original.model_copy(update={"payshack_page_pause_ms": 0})
-        try:
-            yield handle
-        finally:
-            clean_db.settings = original
-            clean_db.extras.pop("endpoints", None)
+    with (
+        sandbox_thread(SandboxConfig(world=PAST_WORLD)) as handle,
+        runtime_with(
+            clean_db, endpoints=endpoints_for(handle), settings={"payshack_page_pause_ms": 0}
+        ),
+    ):
+        yield handle
 
 
 def advance(handle: SandboxHandle, **body: Any) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from typing import Any
 
 from sqlalchemy import text
 
+from psp_dashboard.jobs import build_worker
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sandbox.config import SandboxConfig, WorldConfig
 from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
-from psp_dashboard.sync.jobs import extra_jobs, reread_payshack
+from psp_dashboard.sync.jobs import reread_payshack
 from psp_dashboard.sync.service import sync_source
+from tests.support.runtime import runtime_with
 from tests.sync.conftest import (
     assert_matches_truth,
     db_totals,
@@ -54,15 +56,15 @@ def recent_world(
     now = datetime.now(UTC)
     world = WorldConfig(seed=seed, start=now.date() - timedelta(days=1), days=2,
                         per_day=per_day, end_at=now)  # fmt: skip
-    with sandbox_thread(SandboxConfig(world=world)) as handle:
-        runtime.extras["endpoints"] = endpoints_for(handle)
-        original = runtime.settings
-        runtime.settings = original.model_copy(update={"payshack_page_pause_ms": 0, **settings})
-        try:
-            yield handle
-        finally:
-            runtime.settings = original
-            runtime.extras.pop("endpoints", None)
+    with (
+        sandbox_thread(SandboxConfig(world=world)) as handle,
+        runtime_with(
+            runtime,
+            endpoints=endpoints_for(handle),
+            settings={"payshack_page_pause_ms": 0, **settings},
+        ),
+    ):
+        yield handle
 
 
 async def test_new_payins_and_late_status_changes_inside_overlap_are_applied(
@@ -110,7 +112,7 @@ async def test_the_reread_is_off_with_zero_days(wired: Runtime) -> None:
         update={"payshack_reread_days": 0, "payshack_reread_refund_days": 0}
     )
     assert await reread_payshack(wired) is None
-    jobs = extra_jobs(wired)
+    jobs = build_worker(wired).job_ids()
     assert "payshack:reread" not in jobs and "recon:daily" in jobs
 
 

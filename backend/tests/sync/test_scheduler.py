@@ -1,4 +1,4 @@
-"""The worker's scheduler: immediate first run, triggers over Redis, graceful stop."""
+"""The sync jobs on a worker: immediate first run, triggers over Redis, graceful stop."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import text
 
 from psp_dashboard.events import channel
+from psp_dashboard.jobs import build_worker, start_worker
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sandbox.testing import SandboxHandle
-from psp_dashboard.sync.scheduler import SyncScheduler, publish_trigger
+from psp_dashboard.sync.scheduler import job_id, publish_trigger
 from psp_dashboard.sync.service import sync_source
 from tests.sync.conftest import assert_matches_truth
 
@@ -58,8 +59,7 @@ async def test_first_run_at_start_then_manual_trigger_over_redis(
     wired: Runtime, sandbox: SandboxHandle
 ) -> None:
     wired.settings = wired.settings.model_copy(update={"payshack_page_pause_ms": 0})
-    scheduler = SyncScheduler(wired)
-    scheduler.start()
+    worker = start_worker(wired)
     try:
 
         async def first_runs_done() -> bool:
@@ -74,7 +74,8 @@ async def test_first_run_at_start_then_manual_trigger_over_redis(
 
         await _until(triggered_done)
     finally:
-        await scheduler.shutdown()
+        await worker.shutdown()
+    assert wired.worker is None
     assert [t for _, t in await _runs(wired, "vima")] == ["schedule", "manual"]
     await assert_matches_truth(wired, sandbox, "vima")
 
@@ -84,8 +85,9 @@ async def test_shutdown_lets_the_current_batch_commit_then_stops(
 ) -> None:
     wired.settings = wired.settings.model_copy(update={"sync_batch_rows": 200})
     sandbox.faults.vima.update(delay_ms=40)
-    scheduler = SyncScheduler(wired)
-    runner = asyncio.create_task(scheduler.run_now("vima"))
+    worker = build_worker(wired)
+    runner = worker.run_now(job_id("vima"))
+    assert runner is not None
 
     async def one_batch_committed() -> bool:
         async with wired.engine.connect() as conn:
@@ -100,8 +102,8 @@ async def test_shutdown_lets_the_current_batch_commit_then_stops(
             )
 
     await _until(one_batch_committed)
-    await scheduler.shutdown()
-    await runner
+    await worker.shutdown()
+    assert runner.done()
     runs = await _runs(wired, "vima")
     assert runs[-1][0] == "stopped"
     async with wired.engine.connect() as conn:

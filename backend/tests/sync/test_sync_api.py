@@ -166,8 +166,7 @@ async def test_backfill_endpoint_validates_and_starts(
     assert started.status_code == 202
     backfill = started.json()["data"]
     assert backfill["days_total"] == 1
-    tasks = list(wired.extras.get("tasks", ()))
-    await asyncio.gather(*tasks)
+    await wired.tasks.join()
     done = await client.get(f"/api/v1/sync/backfills/{backfill['id']}", headers=headers)
     assert done.json()["data"]["status"] == "done"
     assert done.json()["data"]["days_done"] == 1

@@ -1,5 +1,5 @@
 import { addDays, daySpan, isIsoDate, isTimeZone, todayIn, type TimeZone } from './dates';
-import type { QueryParams } from './api/client';
+import type { Query } from './api/paths';
 import {
   DISCREPANCY_TYPES,
   RESOLUTIONS,
@@ -46,7 +46,7 @@ function toSearch(entries: Record<string, string | number | undefined>): URLSear
 }
 
 // ---- transactions ----------------------------------------------------------------------
-export const SORTABLE: SortBy[] = ['created_at', 'amount', 'status', 'updated_at'];
+export const SORTABLE: readonly SortBy[] = ['created_at', 'amount', 'status', 'updated_at'];
 export const PAGE_SIZES = [25, 50, 100] as const;
 
 export interface TxFilters {
@@ -102,8 +102,8 @@ export function txFiltersToSearch(f: TxFilters, extra: Record<string, string | u
 }
 
 /** API query for GET /transactions (and, without paging, /export/transactions). */
-export function txFiltersToQuery(f: TxFilters, withPaging = true): QueryParams {
-  const q: QueryParams = {
+export function txFiltersToQuery(f: TxFilters, withPaging = true): Query<'/transactions'> {
+  const q: Query<'/transactions'> = {
     source: f.source,
     project: f.project,
     status: f.status,
@@ -205,10 +205,12 @@ export function defaultGranularity(from: string, to: string): Granularity {
   return 'week';
 }
 
-export function overviewQuery(f: OverviewFilters, now = new Date()): QueryParams {
+/** The query of the overview's metrics (/metrics/overview, trends, by-project, heatmap). */
+export function overviewQuery(f: OverviewFilters, now = new Date()) {
   const { from_date, to_date } = resolvePeriod(f, now);
   return { from_date, to_date, source: f.source, project: f.project, timezone: f.tz };
 }
+export type OverviewQuery = ReturnType<typeof overviewQuery>;
 
 // ---- reconciliation --------------------------------------------------------------------
 export interface ReconFilters {

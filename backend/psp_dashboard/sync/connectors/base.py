@@ -1,15 +1,23 @@
 """The interface every connector implements, whatever its transport.
 
-A connector turns "what the pipeline last persisted" (`state`) into a stream of raw
-pages. Each page carries the checkpoint to persist *in the same transaction* as that
-page's rows, so a crash repeats a page but never skips one: the pipeline must upsert the
-page, then store `page.checkpoint`, then commit, before asking for the next page.
+A connector reads its source two ways, both as a stream of raw pages:
+- `pages(state)`: the incremental run, from "what the pipeline last persisted";
+- `window_pages(start, end, checkpoint=)`: one bounded range of creation time (an open
+  end reads on to now), the one range mode behind backfills and re-reads — like a dlt
+  resource with an end value. Its pages carry the range's own checkpoint (resumable),
+  never the incremental state.
+Each page carries the checkpoint to persist *in the same transaction* as that page's
+rows, so a crash repeats a page but never skips one: the pipeline must upsert the page,
+then store `page.checkpoint`, then commit, before asking for the next page.
+`held()` keeps what concurrent windows share (an HTTP client, a browser) open.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from psp_dashboard.sync.connectors.completeness import WindowReport
@@ -39,6 +47,21 @@ class Connector(Protocol):
     def pages(self, state: Mapping[str, str]) -> AsyncGenerator[RawPage, None]:
         """Raw pages from `state` onwards; an async generator, iterate it to the end
         (or close it with `contextlib.aclosing`) so its HTTP client is released."""
+        ...
+
+    def window_pages(
+        self,
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        checkpoint: Mapping[str, str] | None = None,
+    ) -> AsyncGenerator[RawPage, None]:
+        """Raw pages of the rows created in [start, end) (None: unbounded), resuming
+        from a checkpoint an earlier call's pages carried."""
+        ...
+
+    def held(self) -> AbstractAsyncContextManager[None]:
+        """Keep what several walks share open for the block (re-entrant)."""
         ...
 
     def normalize(self, raw: dict[str, Any]) -> NormalizedTransaction:

@@ -1,14 +1,14 @@
 'use client';
 
 import { Cell, Pie, PieChart, ResponsiveContainer, Tooltip } from 'recharts';
-import type { CountAmount, TxStatus } from '@/lib/api/types';
+import type { Overview, TxStatus } from '@/lib/api/types';
 import { formatCount, formatMoney, formatPercent } from '@/lib/money';
 import { usePalette } from './palette';
 
 const ORDER: TxStatus[] = ['success', 'failed', 'pending', 'refunded'];
 const LABEL: Record<TxStatus, string> = { success: 'Success', failed: 'Failed', pending: 'Pending', refunded: 'Refunded' };
 
-export function StatusDonut({ byStatus, total }: { byStatus: Partial<Record<TxStatus, CountAmount>>; total: number }) {
+export function StatusDonut({ byStatus, total }: { byStatus: Overview['by_status']; total: number }) {
   const p = usePalette();
   const colour: Record<TxStatus, string> = { success: p.success, failed: p.failed, pending: p.pending, refunded: p.info };
   const rows = ORDER.map((s) => ({ status: s, count: byStatus[s]?.count ?? 0, amount: byStatus[s]?.amount ?? 0 })).filter(

@@ -13,6 +13,8 @@ function src(source: SourceStatus['source'], status: SourceStatus['status'], las
     next_sync_at: null,
     error_message: null,
     last_cursor: null,
+    configured: true,
+    sandbox: false,
   };
 }
 

@@ -11,7 +11,7 @@ import { usePreferences } from '@/lib/app/preferences';
 export function useSyncStatus() {
   return useQuery({
     queryKey: queryKeys.syncStatus(),
-    queryFn: ({ signal }) => apiGet<SyncStatus>('/sync/status', undefined, signal),
+    queryFn: ({ signal }) => apiGet('/sync/status', { signal }),
     refetchInterval: 60_000,
   });
 }

@@ -5,7 +5,6 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { Spinner } from '@/components/ui/spinner';
 import { apiGetPaged } from '@/lib/api/client';
-import type { Transaction } from '@/lib/api/types';
 
 /**
  * Search by transaction id, order id / c_id, UTR, email or phone. One hit opens that
@@ -36,7 +35,7 @@ export function GlobalSearch() {
     setBusy(true);
     const base = `/transactions/?search=${encodeURIComponent(q)}`;
     try {
-      const res = await apiGetPaged<Transaction>('/transactions', { search: q, limit: 2 });
+      const res = await apiGetPaged('/transactions', { query: { search: q, limit: 2 } });
       const only = res.items.length === 1 ? res.items[0] : undefined;
       router.push(only ? `${base}&id=${encodeURIComponent(only.id)}` : base);
     } catch {

@@ -5,20 +5,24 @@ import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Progress } from '@/components/ui/progress';
 import { useToast } from '@/components/ui/toast';
-import { ApiError, errorMessage, type QueryParams } from '@/lib/api/client';
+import { ApiError, errorMessage } from '@/lib/api/client';
+import type { PathsWith, Query } from '@/lib/api/paths';
 import { downloadFile, formatBytes, type DownloadProgress } from '@/lib/download';
 
-type Format = 'csv' | 'xlsx';
+/** The file exports of the API (GET, `format` csv or xlsx). */
+type ExportPath = Extract<PathsWith<'get'>, `/export/${string}`>;
+type Format = NonNullable<Query<ExportPath>['format']>;
 
 /** Export button: format menu, progress while downloading, clear error for EXPORT_TOO_LARGE. */
-export function ExportMenu({
+export function ExportMenu<P extends ExportPath>({
   path,
   query,
   baseName,
   testId = 'export',
 }: {
-  path: string;
-  query: QueryParams;
+  path: P;
+  /** The export's filter; the menu adds `format`. */
+  query: Omit<Query<P>, 'format'>;
   baseName: string;
   testId?: string;
 }) {

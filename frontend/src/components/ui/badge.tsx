@@ -1,5 +1,6 @@
 import type { HTMLAttributes } from 'react';
 import { cn } from './cn';
+import type { Source } from '@/lib/api/types';
 
 export type Tone = 'success' | 'failed' | 'pending' | 'info' | 'neutral' | 'accent' | 'vima' | 'payshack';
 
@@ -59,9 +60,12 @@ export function statusTone(status: string | null | undefined): Tone {
   }
 }
 
+/** How the sources are written in the UI. */
+export const SOURCE_NAME: Record<Source, string> = { vima: 'Vima', payshack: 'PayShack' };
+
 export function SourceBadge({ source }: { source: string }) {
   const tone: Tone = source === 'vima' ? 'vima' : source === 'payshack' ? 'payshack' : 'neutral';
-  return <Badge tone={tone}>{source === 'vima' ? 'Vima' : source === 'payshack' ? 'PayShack' : source}</Badge>;
+  return <Badge tone={tone}>{SOURCE_NAME[source as Source] ?? source}</Badge>;
 }
 
 export function StatusBadge({ status, label }: { status: string | null | undefined; label?: string }) {

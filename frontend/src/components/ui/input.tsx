@@ -29,6 +29,38 @@ export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSel
   );
 });
 
+const capitalized = (v: string) => v.charAt(0).toUpperCase() + v.slice(1);
+
+/**
+ * A filter over a list of values: `any` first (the empty value: no choice), then each
+ * value, written by `option` (default: the value, capitalised). `onChange` gets undefined for `any`.
+ */
+export function ChoiceSelect<V extends string>({
+  value,
+  values,
+  any,
+  option = capitalized,
+  onChange,
+  ...rest
+}: Omit<SelectHTMLAttributes<HTMLSelectElement>, 'value' | 'onChange'> & {
+  value: V | undefined;
+  values: readonly V[];
+  any: string;
+  option?: (value: V) => string;
+  onChange: (value: V | undefined) => void;
+}) {
+  return (
+    <Select value={value ?? ''} onChange={(e) => onChange((e.target.value || undefined) as V | undefined)} {...rest}>
+      <option value="">{any}</option>
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {option(v)}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
 export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement>>(function Textarea(
   { className, ...rest },
   ref,

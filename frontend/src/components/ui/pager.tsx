@@ -1,20 +1,18 @@
 import { ChevronLeft, ChevronRight } from 'lucide-react';
+import type { Meta } from '@/lib/api/paths';
 import { formatCount } from '@/lib/money';
 import { pageRange } from '@/lib/filters';
 import { Button } from './button';
 
+/** The paging `meta` of a list response (every paged endpoint's PageMeta has these). */
+export type PageMeta = Pick<Meta<'/transactions'>, 'page' | 'limit' | 'total' | 'total_pages'>;
+
 export function Pager({
-  page,
-  limit,
-  total,
-  totalPages,
+  meta: { page, limit, total, total_pages: totalPages },
   onPage,
   noun = 'results',
 }: {
-  page: number;
-  limit: number;
-  total: number;
-  totalPages: number;
+  meta: PageMeta;
   onPage: (page: number) => void;
   noun?: string;
 }) {

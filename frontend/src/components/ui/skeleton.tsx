@@ -21,3 +21,14 @@ export function TableSkeleton({ rows = 8, cols = 6 }: { rows?: number; cols?: nu
     </div>
   );
 }
+
+/** `count` skeleton bars of class `className`, stacked. */
+export function SkeletonStack({ count, className }: { count: number; className: string }) {
+  return (
+    <div className="space-y-3">
+      {Array.from({ length: count }, (_, i) => (
+        <Skeleton key={i} className={className} />
+      ))}
+    </div>
+  );
+}

@@ -3,7 +3,9 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { errorMessage } from '@/lib/api/client';
 import { Button } from './button';
+import { Card } from './card';
 import { cn } from './cn';
+import { Pager, type PageMeta } from './pager';
 
 export function EmptyState({ title, hint, className }: { title: string; hint?: ReactNode; className?: string }) {
   return (
@@ -49,20 +51,65 @@ export function InlineError({ error }: { error: unknown }) {
   );
 }
 
+/** What an empty result says (an EmptyState). */
+export type EmptyProps = Parameters<typeof EmptyState>[0];
+
 /**
- * A query's three states in one place: `loading` while pending, an error with a retry,
- * else `children(data)`.
+ * A query's states in one place: `loading` while pending; on error an ErrorState with a
+ * retry (titled `errorTitle`, inside a Card of class `errorCard` when given, for grids
+ * whose cells are cards); an EmptyState when `empty.when(data)`; else `children(data)`.
  */
 export function QueryView<T>({
   query,
   loading,
+  errorTitle,
+  errorCard,
+  empty,
   children,
 }: {
   query: UseQueryResult<T>;
   loading: ReactNode;
+  errorTitle?: string;
+  errorCard?: string;
+  empty?: EmptyProps & { when: (data: T) => boolean };
   children: (data: T) => ReactNode;
 }) {
   if (query.isPending) return <>{loading}</>;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.isError) {
+    const error = <ErrorState error={query.error} onRetry={() => void query.refetch()} title={errorTitle} />;
+    return errorCard === undefined ? error : <Card className={errorCard}>{error}</Card>;
+  }
+  if (empty?.when(query.data)) return <EmptyState title={empty.title} hint={empty.hint} className={empty.className} />;
   return <>{children(query.data)}</>;
+}
+
+/**
+ * A paged list's query (`apiGetPaged`): QueryView with the `empty` state for a page
+ * without items, and the pager under the rows.
+ */
+export function PagedView<I>({
+  query,
+  loading,
+  empty,
+  noun,
+  onPage,
+  children,
+}: {
+  query: UseQueryResult<{ items: I[]; meta: PageMeta }>;
+  loading: ReactNode;
+  empty: EmptyProps;
+  noun: string;
+  onPage: (page: number) => void;
+  children: (items: I[]) => ReactNode;
+}) {
+  return (
+    <QueryView query={query} loading={loading} empty={{ ...empty, when: (d) => d.items.length === 0 }}>
+      {(d) => (
+        <>
+          {children(d.items)}
+          <Pager meta={d.meta} onPage={onPage} noun={noun} />
+        </>
+      )}
+    </QueryView>
+  );
 }

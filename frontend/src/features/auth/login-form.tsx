@@ -9,7 +9,6 @@ import { Input, Label } from '@/components/ui/input';
 import { InlineError } from '@/components/ui/states';
 import { ApiError, apiSend, setCsrfToken } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
-import type { Me } from '@/lib/api/types';
 import { safeNext } from '@/lib/app/auth';
 
 export function LoginForm() {
@@ -25,7 +24,7 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      const me = await apiSend<Me>('POST', '/auth/login', { email: email.trim(), password }, { skipAuthRedirect: true });
+      const me = await apiSend('POST', '/auth/login', { body: { email: email.trim(), password }, skipAuthRedirect: true });
       setCsrfToken(me.csrf_token);
       qc.setQueryData(queryKeys.me(), me);
       router.replace(safeNext(params.get('next')));

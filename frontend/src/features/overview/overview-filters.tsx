@@ -1,13 +1,13 @@
 'use client';
 
-import { Input, Select } from '@/components/ui/input';
+import { ProjectSelect } from '@/components/shared/project-select';
+import { SOURCE_NAME } from '@/components/ui/badge';
+import { ChoiceSelect, Input } from '@/components/ui/input';
 import { Tabs } from '@/components/ui/tabs';
-import { SOURCES, type Source } from '@/lib/api/types';
+import { SOURCES } from '@/lib/api/types';
 import { PERIOD_LABELS, PERIODS, resolvePeriod, type OverviewFilters, type PeriodKey } from '@/lib/filters';
-import { useProjects } from '@/lib/app/use-projects';
 
 export function OverviewFilterBar({ filters, onChange }: { filters: OverviewFilters; onChange: (f: OverviewFilters) => void }) {
-  const projects = useProjects();
   const range = resolvePeriod(filters);
   return (
     <div className="flex flex-wrap items-center gap-3" data-testid="overview-filters">
@@ -42,33 +42,15 @@ export function OverviewFilterBar({ filters, onChange }: { filters: OverviewFilt
           />
         </div>
       ) : null}
-      <Select
+      <ChoiceSelect
         aria-label="Source"
-        value={filters.source ?? ''}
-        onChange={(e) => onChange({ ...filters, source: (e.target.value || undefined) as Source | undefined })}
-      >
-        <option value="">All sources</option>
-        {SOURCES.map((s) => (
-          <option key={s} value={s}>
-            {s === 'vima' ? 'Vima' : 'PayShack'}
-          </option>
-        ))}
-      </Select>
-      <Select
-        aria-label="Project"
-        value={filters.project ?? ''}
-        onChange={(e) => onChange({ ...filters, project: e.target.value || undefined })}
-      >
-        <option value="">All projects</option>
-        {filters.project && !projects.includes(filters.project) ? (
-          <option value={filters.project}>{filters.project}</option>
-        ) : null}
-        {projects.map((p) => (
-          <option key={p} value={p}>
-            {p}
-          </option>
-        ))}
-      </Select>
+        value={filters.source}
+        values={SOURCES}
+        any="All sources"
+        option={(s) => SOURCE_NAME[s]}
+        onChange={(source) => onChange({ ...filters, source })}
+      />
+      <ProjectSelect value={filters.project} onChange={(project) => onChange({ ...filters, project })} />
     </div>
   );
 }

@@ -23,7 +23,10 @@ export function ResolveDialog({ item, onClose }: { item: Discrepancy | null; onC
   }
   const m = useMutation({
     mutationFn: () =>
-      apiSend('POST', `/reconciliation/discrepancies/${encodeURIComponent(item!.id)}/resolve`, { resolution, note: note.trim() }),
+      apiSend('POST', '/reconciliation/discrepancies/{discrepancy_id}/resolve', {
+        path: { discrepancy_id: item!.id },
+        body: { resolution, note: note.trim() },
+      }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['reconciliation'] });
       toast(`Marked ${item?.client_operation_id ?? 'discrepancy'} as ${resolution}`, 'success');

@@ -1,13 +1,49 @@
 'use client';
 
+import { useQuery } from '@tanstack/react-query';
 import { AlertTriangle, CheckCircle2 } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
+import { Skeleton } from '@/components/ui/skeleton';
+import { QueryView } from '@/components/ui/states';
+import { apiGet } from '@/lib/api/client';
+import { queryKeys } from '@/lib/api/query-keys';
 import type { ReconSummary } from '@/lib/api/types';
 import { formatDateTime, formatRelative, type TimeZone } from '@/lib/dates';
 import { formatCount, formatMoney, formatPercent } from '@/lib/money';
 import { TYPE_LABEL } from './labels';
+
+const GRID = 'mb-4 grid grid-cols-2 gap-4 lg:grid-cols-3 2xl:grid-cols-6';
+
+/** The day's summary: the coverage banner over six figures. */
+export function SummarySection({ date, tz }: { date: string; tz: TimeZone }) {
+  const summary = useQuery({
+    queryKey: queryKeys.reconSummary(date),
+    queryFn: ({ signal }) => apiGet('/reconciliation/summary', { query: { date }, signal }),
+  });
+  return (
+    <QueryView
+      query={summary}
+      loading={
+        <div className={GRID}>
+          {Array.from({ length: 6 }, (_, i) => (
+            <Skeleton key={i} className="h-28" />
+          ))}
+        </div>
+      }
+      errorTitle="Could not load the summary"
+      errorCard="mb-4"
+    >
+      {(s) => (
+        <>
+          <CoverageBanner s={s} tz={tz} />
+          <SummaryCards s={s} tz={tz} />
+        </>
+      )}
+    </QueryView>
+  );
+}
 
 function Stat({
   label,
@@ -45,7 +81,7 @@ function Stat({
   );
 }
 
-export function CoverageBanner({ s, tz }: { s: ReconSummary; tz: TimeZone }) {
+function CoverageBanner({ s, tz }: { s: ReconSummary; tz: TimeZone }) {
   if (!s.coverage) return null;
   const partial = s.coverage === 'partial';
   return (
@@ -77,10 +113,10 @@ export function CoverageBanner({ s, tz }: { s: ReconSummary; tz: TimeZone }) {
   );
 }
 
-export function SummaryCards({ s, tz }: { s: ReconSummary; tz: TimeZone }) {
-  const byType = Object.entries(s.discrepancies.by_type ?? {}).filter(([, n]) => (n ?? 0) > 0);
+function SummaryCards({ s, tz }: { s: ReconSummary; tz: TimeZone }) {
+  const byType = Object.entries(s.discrepancies.by_type).filter(([, n]) => n > 0);
   return (
-    <div className="mb-4 grid grid-cols-2 gap-4 lg:grid-cols-3 2xl:grid-cols-6">
+    <div className={GRID}>
       <Stat label="Total" value={formatCount(s.total_transactions)} testId="recon-total">
         {s.run_at ? `Last run ${formatRelative(s.run_at)}` : 'Not run yet'}
       </Stat>
@@ -89,7 +125,7 @@ export function SummaryCards({ s, tz }: { s: ReconSummary; tz: TimeZone }) {
       </Stat>
       <Stat label="Discrepancies" value={formatCount(s.discrepancies.count)} testId="recon-discrepancies" tone="pending">
         {formatPercent(s.discrepancies.percentage)}
-        {byType.length ? ' · ' + byType.map(([t, n]) => `${TYPE_LABEL[t] ?? t} ${formatCount(n ?? 0)}`).join(', ') : ''}
+        {byType.length ? ' · ' + byType.map(([t, n]) => `${TYPE_LABEL[t] ?? t} ${formatCount(n)}`).join(', ') : ''}
       </Stat>
       <Stat label="Missing" value={formatCount(s.missing.count)} testId="recon-missing" tone="failed">
         {formatPercent(s.missing.percentage)} · in Vima {formatCount(s.missing.missing_vima)}, in PayShack{' '}

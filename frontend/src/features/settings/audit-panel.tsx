@@ -1,14 +1,14 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { Input } from '@/components/ui/input';
-import { Pager } from '@/components/ui/pager';
 import { TableSkeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState } from '@/components/ui/states';
+import { PagedView } from '@/components/ui/states';
 import { apiGetPaged } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import type { AuditEntry } from '@/lib/api/types';
@@ -29,9 +29,43 @@ export function AuditPanel({ tz }: { tz: TimeZone }) {
   const q = { ...applied, page, limit: 50 };
   const audit = useQuery({
     queryKey: queryKeys.audit(q),
-    queryFn: ({ signal }) => apiGetPaged<AuditEntry>('/audit', q, signal),
+    queryFn: ({ signal }) => apiGetPaged('/audit', { query: q, signal }),
     placeholderData: keepPreviousData,
   });
+  const columns = useMemo<Column<AuditEntry>[]>(
+    () => [
+      {
+        id: 'when',
+        header: 'When',
+        cellClassName: 'whitespace-nowrap font-mono text-caption text-fg-2',
+        cell: (a) => formatDateTime(a.created_at, tz),
+      },
+      { id: 'actor', header: 'Actor', cellClassName: 'text-caption', cell: (a) => a.actor ?? 'system' },
+      { id: 'action', header: 'Action', cellClassName: 'font-mono text-caption text-accent-hover', cell: (a) => a.action },
+      {
+        id: 'outcome',
+        header: 'Outcome',
+        cell: (a) =>
+          a.outcome ? <Badge tone={/^(ok|success|allowed)$/.test(a.outcome) ? 'success' : 'failed'}>{a.outcome}</Badge> : '—',
+      },
+      { id: 'target', header: 'Target', cellClassName: 'font-mono text-caption', cell: (a) => a.target ?? '—' },
+      {
+        id: 'details',
+        header: 'Details',
+        cellClassName: 'font-mono text-caption text-muted',
+        cell: (a) => {
+          const details = JSON.stringify(a.details);
+          // max-width is ignored on table cells: the inner block truncates.
+          return (
+            <div className="max-w-64 truncate 2xl:max-w-96" title={details}>
+              {details || '—'}
+            </div>
+          );
+        },
+      },
+    ],
+    [tz],
+  );
   return (
     <Card>
       <CardHeader title="Audit log" description="Who exported, triggered, ran or resolved what, and when." />
@@ -82,64 +116,15 @@ export function AuditPanel({ tz }: { tz: TimeZone }) {
         </Button>
       </form>
       <div className="mt-3">
-        {audit.isPending ? (
-          <TableSkeleton rows={8} cols={5} />
-        ) : audit.isError ? (
-          <ErrorState error={audit.error} onRetry={() => void audit.refetch()} />
-        ) : audit.data.items.length === 0 ? (
-          <EmptyState title="No audit entries match" />
-        ) : (
-          <>
-            <div className="overflow-x-auto">
-              <table className="w-full text-left text-body" data-testid="audit-table">
-                <thead>
-                  <tr className="border-b border-border text-caption uppercase tracking-wide text-muted">
-                    <th className="px-4 py-2 font-medium">When</th>
-                    <th className="px-4 py-2 font-medium">Actor</th>
-                    <th className="px-4 py-2 font-medium">Action</th>
-                    <th className="px-4 py-2 font-medium">Outcome</th>
-                    <th className="px-4 py-2 font-medium">Target</th>
-                    <th className="px-4 py-2 font-medium">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {audit.data.items.map((a) => {
-                    const details = a.details === undefined || a.details === null ? '' : JSON.stringify(a.details);
-                    return (
-                      <tr key={a.id} className="border-b border-border/60 last:border-0 hover:bg-input">
-                        <td className="whitespace-nowrap px-4 py-2 font-mono text-caption text-fg-2">
-                          {formatDateTime(a.created_at, tz)}
-                        </td>
-                        <td className="px-4 py-2 text-caption">{a.actor ?? 'system'}</td>
-                        <td className="px-4 py-2 font-mono text-caption text-accent-hover">{a.action}</td>
-                        <td className="px-4 py-2">
-                          {a.outcome ? (
-                            <Badge tone={/^(ok|success|allowed)$/.test(a.outcome) ? 'success' : 'failed'}>{a.outcome}</Badge>
-                          ) : (
-                            '—'
-                          )}
-                        </td>
-                        <td className="px-4 py-2 font-mono text-caption">{a.target ?? '—'}</td>
-                        <td className="px-4 py-2 font-mono text-caption text-muted" title={details}>
-                          {/* max-width is ignored on table cells: the inner block truncates. */}
-                          <div className="max-w-64 truncate 2xl:max-w-96">{details || '—'}</div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-            <Pager
-              page={audit.data.meta.page}
-              limit={audit.data.meta.limit}
-              total={audit.data.meta.total}
-              totalPages={audit.data.meta.total_pages}
-              onPage={setPage}
-              noun="entries"
-            />
-          </>
-        )}
+        <PagedView
+          query={audit}
+          loading={<TableSkeleton rows={8} cols={5} />}
+          empty={{ title: 'No audit entries match' }}
+          noun="entries"
+          onPage={setPage}
+        >
+          {(items) => <DataTable variant="list" testId="audit-table" columns={columns} data={items} getRowId={(a) => a.id} />}
+        </PagedView>
       </div>
     </Card>
   );

@@ -2,38 +2,80 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { KeyRound } from 'lucide-react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { Input, Label, Select } from '@/components/ui/input';
 import { Dialog } from '@/components/ui/overlay';
 import { TableSkeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState, InlineError } from '@/components/ui/states';
+import { InlineError, QueryView } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { apiGet, apiSend } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import { TOKEN_SCOPES, type ApiToken, type CreatedToken, type TokenScope } from '@/lib/api/types';
 import { formatDateTime, formatRelative, type TimeZone } from '@/lib/dates';
 
+const MONO = 'font-mono text-caption text-fg-2';
+const SMALL = 'text-caption text-fg-2';
+
+function NameAndEmail({ name, email }: { name: string; email: string | null }) {
+  return (
+    <>
+      {name}
+      {email ? <span className="block text-caption text-muted">{email}</span> : null}
+    </>
+  );
+}
+
 export function TokensPanel({ tz }: { tz: TimeZone }) {
   const qc = useQueryClient();
   const toast = useToast();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const tokens = useQuery({
-    queryKey: queryKeys.tokens(),
-    queryFn: ({ signal }) => apiGet<ApiToken[]>('/tokens', undefined, signal),
-  });
+  const tokens = useQuery({ queryKey: queryKeys.tokens(), queryFn: ({ signal }) => apiGet('/tokens', { signal }) });
   const revoke = useMutation({
-    mutationFn: (t: ApiToken) => apiSend('DELETE', `/tokens/${encodeURIComponent(t.id)}`),
+    mutationFn: (t: ApiToken) => apiSend('DELETE', '/tokens/{token_id}', { path: { token_id: t.id } }),
     onSuccess: () => {
       toast('Token revoked', 'success');
       setRevoking(null);
       void qc.invalidateQueries({ queryKey: queryKeys.tokens() });
     },
   });
+  const columns = useMemo<Column<ApiToken>[]>(() => {
+    const when = (ts: string) => formatDateTime(ts, tz, false);
+    return [
+      { id: 'name', header: 'Name', cell: (t) => <NameAndEmail name={t.name} email={t.user_email} /> },
+      { id: 'prefix', header: 'Prefix', cell: (t) => (t.prefix ? `${t.prefix}…` : '—'), cellClassName: MONO },
+      { id: 'scope', header: 'Scope', cell: (t) => t.scope, cellClassName: SMALL },
+      { id: 'created', header: 'Created', cell: (t) => when(t.created_at), cellClassName: MONO },
+      {
+        id: 'last_used',
+        header: 'Last used',
+        cell: (t) => (t.last_used_at ? formatRelative(t.last_used_at) : 'never'),
+        cellClassName: SMALL,
+      },
+      { id: 'expires', header: 'Expires', cell: (t) => when(t.expires_at), cellClassName: MONO },
+      {
+        id: 'status',
+        header: 'Status',
+        cell: (t) => <Badge tone={t.status === 'active' ? 'success' : 'neutral'}>{t.status}</Badge>,
+      },
+      {
+        id: 'actions',
+        header: '',
+        align: 'right',
+        cell: (t) =>
+          t.status === 'active' ? (
+            <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>
+              Revoke
+            </Button>
+          ) : null,
+      },
+    ];
+  }, [tz]);
   return (
     <Card>
       <CardHeader
@@ -46,57 +88,13 @@ export function TokensPanel({ tz }: { tz: TimeZone }) {
         }
       />
       <div className="mt-3">
-        {tokens.isPending ? (
-          <TableSkeleton rows={3} cols={5} />
-        ) : tokens.isError ? (
-          <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
-        ) : tokens.data.length === 0 ? (
-          <EmptyState title="No API tokens" />
-        ) : (
-          <table className="w-full text-left text-body" data-testid="tokens-table">
-            <thead>
-              <tr className="border-b border-border text-caption uppercase tracking-wide text-muted">
-                <th className="px-4 py-2 font-medium">Name</th>
-                <th className="px-4 py-2 font-medium">Prefix</th>
-                <th className="px-4 py-2 font-medium">Scope</th>
-                <th className="px-4 py-2 font-medium">Created</th>
-                <th className="px-4 py-2 font-medium">Last used</th>
-                <th className="px-4 py-2 font-medium">Expires</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2" />
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => (
-                <tr key={t.id} className="border-b border-border/60 last:border-0 hover:bg-input">
-                  <td className="px-4 py-2">
-                    {t.name}
-                    {t.user_email ? <span className="block text-caption text-muted">{t.user_email}</span> : null}
-                  </td>
-                  <td className="px-4 py-2 font-mono text-caption text-fg-2">{t.prefix ? `${t.prefix}…` : '—'}</td>
-                  <td className="px-4 py-2 text-caption text-fg-2">{t.scope ?? '—'}</td>
-                  <td className="px-4 py-2 font-mono text-caption text-fg-2">{formatDateTime(t.created_at, tz, false)}</td>
-                  <td className="px-4 py-2 text-caption text-fg-2">
-                    {t.last_used_at ? formatRelative(t.last_used_at) : 'never'}
-                  </td>
-                  <td className="px-4 py-2 font-mono text-caption text-fg-2">
-                    {t.expires_at ? formatDateTime(t.expires_at, tz, false) : 'never'}
-                  </td>
-                  <td className="px-4 py-2">
-                    <Badge tone={!t.status || t.status === 'active' ? 'success' : 'neutral'}>{t.status ?? 'active'}</Badge>
-                  </td>
-                  <td className="px-4 py-2 text-right">
-                    {!t.status || t.status === 'active' ? (
-                      <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <QueryView
+          query={tokens}
+          loading={<TableSkeleton rows={3} cols={5} />}
+          empty={{ when: (data) => data.length === 0, title: 'No API tokens' }}
+        >
+          {(data) => <DataTable variant="list" testId="tokens-table" columns={columns} data={data} getRowId={(t) => t.id} />}
+        </QueryView>
       </div>
       <CreateTokenDialog open={creating} onClose={() => setCreating(false)} />
       <Dialog
@@ -141,7 +139,7 @@ function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: () => vo
       const n = Number(days);
       // No expiry given: the server sets the longest it allows (TOKEN_MAX_DAYS).
       const expires_at = n > 0 ? new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
-      return apiSend<CreatedToken>('POST', '/tokens', { name: name.trim(), expires_at, scope });
+      return apiSend('POST', '/tokens', { body: { name: name.trim(), expires_at, scope } });
     },
     onSuccess: (t) => {
       setCreated(t);

@@ -2,16 +2,18 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { UserPlus } from 'lucide-react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { Input, Label, Select } from '@/components/ui/input';
 import { Dialog } from '@/components/ui/overlay';
 import { TableSkeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState, InlineError } from '@/components/ui/states';
+import { InlineError, QueryView } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { apiGet, apiSend } from '@/lib/api/client';
+import type { Body } from '@/lib/api/paths';
 import { queryKeys } from '@/lib/api/query-keys';
 import { ROLES, type Role, type User } from '@/lib/api/types';
 import { useAuth } from '@/lib/app/auth';
@@ -22,16 +24,84 @@ export function UsersPanel({ tz }: { tz: TimeZone }) {
   const toast = useToast();
   const { me } = useAuth();
   const [adding, setAdding] = useState(false);
-  const users = useQuery({ queryKey: queryKeys.users(), queryFn: ({ signal }) => apiGet<User[]>('/users', undefined, signal) });
+  const users = useQuery({ queryKey: queryKeys.users(), queryFn: ({ signal }) => apiGet('/users', { signal }) });
   const patch = useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Partial<Pick<User, 'role' | 'is_active'>> }) =>
-      apiSend<User>('PATCH', `/users/${encodeURIComponent(id)}`, body),
+    mutationFn: ({ id, body }: { id: string; body: Body<'/users/{user_id}', 'patch'> }) =>
+      apiSend('PATCH', '/users/{user_id}', { path: { user_id: id }, body }),
     onSuccess: (u) => {
       toast(`Updated ${u.email}`, 'success');
       void qc.invalidateQueries({ queryKey: queryKeys.users() });
     },
     onError: (e) => toast((e as Error).message, 'error'),
   });
+  const { mutate, isPending } = patch;
+  const columns = useMemo<Column<User>[]>(() => {
+    const isSelf = (u: User) => u.id === me?.id || u.email === me?.email;
+    return [
+      {
+        id: 'email',
+        header: 'Email',
+        cell: (u) => (
+          <>
+            {u.email} {isSelf(u) ? <span className="text-caption text-muted">(you)</span> : null}
+          </>
+        ),
+      },
+      {
+        id: 'role',
+        header: 'Role',
+        cell: (u) => (
+          <Select
+            aria-label={`Role of ${u.email}`}
+            className="h-8"
+            value={u.role}
+            disabled={isSelf(u) || isPending}
+            onChange={(e) => mutate({ id: u.id, body: { role: e.target.value as Role } })}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </Select>
+        ),
+      },
+      {
+        id: 'status',
+        header: 'Status',
+        cell: (u) => <Badge tone={u.is_active ? 'success' : 'neutral'}>{u.is_active ? 'active' : 'disabled'}</Badge>,
+      },
+      {
+        id: 'created',
+        header: 'Created',
+        cellClassName: 'font-mono text-caption text-fg-2',
+        cell: (u) => formatDateTime(u.created_at, tz, false),
+      },
+      {
+        id: 'last_login',
+        header: 'Last sign-in',
+        cellClassName: 'text-caption text-fg-2',
+        cell: (u) => (
+          <span title={formatDateTime(u.last_login_at, tz)}>{u.last_login_at ? formatRelative(u.last_login_at) : 'never'}</span>
+        ),
+      },
+      {
+        id: 'actions',
+        header: '',
+        align: 'right',
+        cell: (u) =>
+          isSelf(u) ? null : (
+            <Button
+              size="sm"
+              variant={u.is_active ? 'danger' : 'secondary'}
+              onClick={() => mutate({ id: u.id, body: { is_active: !u.is_active } })}
+            >
+              {u.is_active ? 'Disable' : 'Enable'}
+            </Button>
+          ),
+      },
+    ];
+  }, [me, isPending, mutate, tz]);
 
   return (
     <Card>
@@ -45,71 +115,13 @@ export function UsersPanel({ tz }: { tz: TimeZone }) {
         }
       />
       <div className="mt-3">
-        {users.isPending ? (
-          <TableSkeleton rows={4} cols={5} />
-        ) : users.isError ? (
-          <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-        ) : users.data.length === 0 ? (
-          <EmptyState title="No users" />
-        ) : (
-          <table className="w-full text-left text-body" data-testid="users-table">
-            <thead>
-              <tr className="border-b border-border text-caption uppercase tracking-wide text-muted">
-                <th className="px-4 py-2 font-medium">Email</th>
-                <th className="px-4 py-2 font-medium">Role</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2 font-medium">Created</th>
-                <th className="px-4 py-2 font-medium">Last sign-in</th>
-                <th className="px-4 py-2" />
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((u) => {
-                const self = u.id === me?.id || u.email === me?.email;
-                return (
-                  <tr key={u.id} className="border-b border-border/60 last:border-0 hover:bg-input">
-                    <td className="px-4 py-2">
-                      {u.email} {self ? <span className="text-caption text-muted">(you)</span> : null}
-                    </td>
-                    <td className="px-4 py-2">
-                      <Select
-                        aria-label={`Role of ${u.email}`}
-                        className="h-8"
-                        value={u.role}
-                        disabled={self || patch.isPending}
-                        onChange={(e) => patch.mutate({ id: u.id, body: { role: e.target.value as Role } })}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </Select>
-                    </td>
-                    <td className="px-4 py-2">
-                      <Badge tone={u.is_active ? 'success' : 'neutral'}>{u.is_active ? 'active' : 'disabled'}</Badge>
-                    </td>
-                    <td className="px-4 py-2 font-mono text-caption text-fg-2">{formatDateTime(u.created_at, tz, false)}</td>
-                    <td className="px-4 py-2 text-caption text-fg-2" title={formatDateTime(u.last_login_at, tz)}>
-                      {u.last_login_at ? formatRelative(u.last_login_at) : 'never'}
-                    </td>
-                    <td className="px-4 py-2 text-right">
-                      {self ? null : (
-                        <Button
-                          size="sm"
-                          variant={u.is_active ? 'danger' : 'secondary'}
-                          onClick={() => patch.mutate({ id: u.id, body: { is_active: !u.is_active } })}
-                        >
-                          {u.is_active ? 'Disable' : 'Enable'}
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
+        <QueryView
+          query={users}
+          loading={<TableSkeleton rows={4} cols={5} />}
+          empty={{ when: (data) => data.length === 0, title: 'No users' }}
+        >
+          {(data) => <DataTable variant="list" testId="users-table" columns={columns} data={data} getRowId={(u) => u.id} />}
+        </QueryView>
       </div>
       <AddUserDialog open={adding} onClose={() => setAdding(false)} />
     </Card>
@@ -123,7 +135,7 @@ function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }
   const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState('');
   const m = useMutation({
-    mutationFn: () => apiSend<User>('POST', '/users', { email: email.trim(), role, password }),
+    mutationFn: () => apiSend('POST', '/users', { body: { email: email.trim(), role, password } }),
     onSuccess: (u) => {
       toast(`Added ${u.email}`, 'success');
       void qc.invalidateQueries({ queryKey: queryKeys.users() });

@@ -8,7 +8,7 @@ import { Input, Label, Select } from '@/components/ui/input';
 import { InlineError } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { apiSend } from '@/lib/api/client';
-import { SOURCES, type Source, type TriggerResult } from '@/lib/api/types';
+import { SOURCES, type Source } from '@/lib/api/types';
 import { addDays, todayIn } from '@/lib/dates';
 import { SOURCE_NAME } from './labels';
 
@@ -20,9 +20,9 @@ export function BackfillForm() {
   const [from, setFrom] = useState(addDays(yesterday, -6));
   const [to, setTo] = useState(yesterday);
   const m = useMutation({
-    mutationFn: () => apiSend<TriggerResult>('POST', '/sync/backfill', { source, from_date: from, to_date: to }),
-    onSuccess: (r) => {
-      toast(r.message || 'Backfill queued', 'success');
+    mutationFn: () => apiSend('POST', '/sync/backfill', { body: { source, from_date: from, to_date: to } }),
+    onSuccess: () => {
+      toast('Backfill queued', 'success');
       void qc.invalidateQueries({ queryKey: ['sync'] });
     },
   });

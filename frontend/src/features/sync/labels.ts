@@ -4,7 +4,7 @@ import type { LastRun, Source, SourceState, SyncRun, WindowCompleteness } from '
 import { formatDuration, formatRelative, secondsSince } from '@/lib/dates';
 import { formatCount } from '@/lib/money';
 
-export const SOURCE_NAME: Record<Source, string> = { vima: 'Vima', payshack: 'PayShack' };
+export { SOURCE_NAME } from '@/components/ui/badge';
 
 /** What one synced record of a source is called in sentences. */
 const RECORD_NOUN: Record<Source, string> = { vima: 'transactions', payshack: 'pay-ins' };

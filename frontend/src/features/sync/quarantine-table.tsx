@@ -7,12 +7,10 @@ import { SourceBadge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Pager } from '@/components/ui/pager';
 import { TableSkeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState } from '@/components/ui/states';
+import { PagedView } from '@/components/ui/states';
 import { apiGetPaged } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
-import type { QuarantinedRecord } from '@/lib/api/types';
 import { formatDateTime, type TimeZone } from '@/lib/dates';
 
 export function QuarantineTable({ tz }: { tz: TimeZone }) {
@@ -21,7 +19,7 @@ export function QuarantineTable({ tz }: { tz: TimeZone }) {
   const q = { page, limit: 20 };
   const data = useQuery({
     queryKey: queryKeys.quarantine(q),
-    queryFn: ({ signal }) => apiGetPaged<QuarantinedRecord>('/sync/quarantine', q, signal),
+    queryFn: ({ signal }) => apiGetPaged('/sync/quarantine', { query: q, signal }),
     placeholderData: keepPreviousData,
   });
   return (
@@ -31,14 +29,14 @@ export function QuarantineTable({ tz }: { tz: TimeZone }) {
         description="Records a source sent that failed validation. They are kept, not loaded."
       />
       <div className="mt-3">
-        {data.isPending ? (
-          <TableSkeleton rows={4} cols={5} />
-        ) : data.isError ? (
-          <ErrorState error={data.error} onRetry={() => void data.refetch()} />
-        ) : data.data.items.length === 0 ? (
-          <EmptyState title="Nothing quarantined" hint="Every record the sources sent passed validation." />
-        ) : (
-          <>
+        <PagedView
+          query={data}
+          loading={<TableSkeleton rows={4} cols={5} />}
+          empty={{ title: 'Nothing quarantined', hint: 'Every record the sources sent passed validation.' }}
+          noun="records"
+          onPage={setPage}
+        >
+          {(items) => (
             <table className="w-full text-left text-body" data-testid="quarantine">
               <thead>
                 <tr className="border-b border-border text-caption uppercase tracking-wide text-muted">
@@ -51,8 +49,8 @@ export function QuarantineTable({ tz }: { tz: TimeZone }) {
                 </tr>
               </thead>
               <tbody>
-                {data.data.items.map((r, i) => (
-                  <Fragment key={r.id ?? i}>
+                {items.map((r, i) => (
+                  <Fragment key={r.id}>
                     <tr className="border-b border-border/60 hover:bg-input">
                       <td className="px-3 py-2">
                         <button
@@ -91,16 +89,8 @@ export function QuarantineTable({ tz }: { tz: TimeZone }) {
                 ))}
               </tbody>
             </table>
-            <Pager
-              page={data.data.meta.page}
-              limit={data.data.meta.limit}
-              total={data.data.meta.total}
-              totalPages={data.data.meta.total_pages}
-              onPage={setPage}
-              noun="records"
-            />
-          </>
-        )}
+          )}
+        </PagedView>
       </div>
     </Card>
   );

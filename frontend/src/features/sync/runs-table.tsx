@@ -5,10 +5,9 @@ import { useState } from 'react';
 import { Badge, SourceBadge, statusTone } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
-import { Select } from '@/components/ui/input';
-import { Pager } from '@/components/ui/pager';
+import { ChoiceSelect } from '@/components/ui/input';
 import { TableSkeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState } from '@/components/ui/states';
+import { PagedView } from '@/components/ui/states';
 import { apiGetPaged } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import { SOURCES, SYNC_RUN_KINDS, type Source, type SyncRun, type SyncRunKind } from '@/lib/api/types';
@@ -98,13 +97,13 @@ export function RunRow({ r, tz }: { r: SyncRun; tz: TimeZone }) {
 }
 
 export function RunsTable({ tz }: { tz: TimeZone }) {
-  const [source, setSource] = useState<Source | ''>('');
-  const [kind, setKind] = useState<SyncRunKind | ''>('');
+  const [source, setSource] = useState<Source>();
+  const [kind, setKind] = useState<SyncRunKind>();
   const [page, setPage] = useState(1);
   const q = { source, kind, page, limit: 20 };
   const runs = useQuery({
     queryKey: queryKeys.syncRuns(q),
-    queryFn: ({ signal }) => apiGetPaged<SyncRun>('/sync/runs', q, signal),
+    queryFn: ({ signal }) => apiGetPaged('/sync/runs', { query: q, signal }),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
   });
@@ -115,66 +114,50 @@ export function RunsTable({ tz }: { tz: TimeZone }) {
         description="Read / expected: rows a run accounted for against the total the provider stated for its windows."
         actions={
           <>
-            <Select
+            <ChoiceSelect
               aria-label="Run kind"
               value={kind}
-              onChange={(e) => {
-                setKind(e.target.value as SyncRunKind | '');
+              values={SYNC_RUN_KINDS}
+              any="All kinds"
+              option={(k) => KIND_OPTION[k]}
+              onChange={(k) => {
+                setKind(k);
                 setPage(1);
               }}
-            >
-              <option value="">All kinds</option>
-              {SYNC_RUN_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {KIND_OPTION[k]}
-                </option>
-              ))}
-            </Select>
-            <Select
+            />
+            <ChoiceSelect
               aria-label="Source"
               value={source}
-              onChange={(e) => {
-                setSource(e.target.value as Source | '');
+              values={SOURCES}
+              any="All sources"
+              option={(s) => SOURCE_NAME[s]}
+              onChange={(s) => {
+                setSource(s);
                 setPage(1);
               }}
-            >
-              <option value="">All sources</option>
-              {SOURCES.map((s) => (
-                <option key={s} value={s}>
-                  {SOURCE_NAME[s]}
-                </option>
-              ))}
-            </Select>
+            />
           </>
         }
       />
       <div className="mt-3 overflow-x-auto">
-        {runs.isPending ? (
-          <TableSkeleton rows={6} cols={8} />
-        ) : runs.isError ? (
-          <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />
-        ) : runs.data.items.length === 0 ? (
-          <EmptyState title={source || kind ? 'No runs match these filters' : 'No sync runs yet'} />
-        ) : (
-          <>
+        <PagedView
+          query={runs}
+          loading={<TableSkeleton rows={6} cols={8} />}
+          empty={{ title: source || kind ? 'No runs match these filters' : 'No sync runs yet' }}
+          noun="runs"
+          onPage={setPage}
+        >
+          {(items) => (
             <table className="w-full text-left text-body" data-testid="sync-runs">
               <RunsTableHead />
               <tbody>
-                {runs.data.items.map((r, i) => (
-                  <RunRow key={r.id ?? i} r={r} tz={tz} />
+                {items.map((r) => (
+                  <RunRow key={r.id} r={r} tz={tz} />
                 ))}
               </tbody>
             </table>
-            <Pager
-              page={runs.data.meta.page}
-              limit={runs.data.meta.limit}
-              total={runs.data.meta.total}
-              totalPages={runs.data.meta.total_pages}
-              onPage={setPage}
-              noun="runs"
-            />
-          </>
-        )}
+          )}
+        </PagedView>
       </div>
     </Card>
   );

@@ -9,7 +9,7 @@ import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { useToast } from '@/components/ui/toast';
 import { apiSend } from '@/lib/api/client';
-import type { SourceStatus, TriggerResult } from '@/lib/api/types';
+import type { SourceStatus } from '@/lib/api/types';
 import { formatDateTime, formatRelative, secondsSince, type TimeZone } from '@/lib/dates';
 import { formatCount } from '@/lib/money';
 import { completenessSentence, lagText, nextSyncText, SOURCE_NAME, sourceHealth } from './labels';
@@ -112,7 +112,7 @@ export function SourceCard({ s, tz, mayTrigger }: { s: SourceStatus; tz: TimeZon
   const qc = useQueryClient();
   const toast = useToast();
   const trigger = useMutation({
-    mutationFn: () => apiSend<TriggerResult>('POST', '/sync/trigger', { source: s.source }),
+    mutationFn: () => apiSend('POST', '/sync/trigger', { body: { source: s.source } }),
     onSuccess: (r) => {
       toast(r.message || `${SOURCE_NAME[s.source]} sync triggered`, 'success');
       void qc.invalidateQueries({ queryKey: ['sync'] });

@@ -5,12 +5,10 @@ import { RefreshCw } from 'lucide-react';
 import { useSyncStatus } from '@/components/layout/freshness';
 import { PageHeader } from '@/components/layout/app-shell';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ErrorState } from '@/components/ui/states';
+import { QueryView } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { apiSend } from '@/lib/api/client';
-import type { TriggerResult } from '@/lib/api/types';
 import { useAuth } from '@/lib/app/auth';
 import { can } from '@/lib/app/permissions';
 import { usePreferences } from '@/lib/app/preferences';
@@ -27,7 +25,7 @@ export function SyncPage() {
   const toast = useToast();
   const mayTrigger = can(me?.role, 'sync.trigger');
   const all = useMutation({
-    mutationFn: () => apiSend<TriggerResult>('POST', '/sync/trigger', { source: null }),
+    mutationFn: () => apiSend('POST', '/sync/trigger', { body: { source: null } }),
     onSuccess: (r) => {
       toast(r.message || 'Sync triggered for all sources', 'success');
       void qc.invalidateQueries({ queryKey: ['sync'] });
@@ -48,18 +46,19 @@ export function SyncPage() {
         }
       />
       <div className="mb-6 grid grid-cols-1 gap-4 lg:grid-cols-2">
-        {status.isPending ? (
-          <>
-            <Skeleton className="h-72" />
-            <Skeleton className="h-72" />
-          </>
-        ) : status.isError ? (
-          <Card className="col-span-full">
-            <ErrorState error={status.error} onRetry={() => void status.refetch()} title="Could not load sync status" />
-          </Card>
-        ) : (
-          status.data.sources.map((s) => <SourceCard key={s.source} s={s} tz={tz} mayTrigger={mayTrigger} />)
-        )}
+        <QueryView
+          query={status}
+          loading={
+            <>
+              <Skeleton className="h-72" />
+              <Skeleton className="h-72" />
+            </>
+          }
+          errorTitle="Could not load sync status"
+          errorCard="col-span-full"
+        >
+          {(data) => data.sources.map((s) => <SourceCard key={s.source} s={s} tz={tz} mayTrigger={mayTrigger} />)}
+        </QueryView>
       </div>
       {can(me?.role, 'sync.backfill') ? (
         <div className="mb-6">

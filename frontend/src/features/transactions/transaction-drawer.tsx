@@ -8,12 +8,12 @@ import { cn } from '@/components/ui/cn';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Drawer } from '@/components/ui/overlay';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ErrorState } from '@/components/ui/states';
+import { QueryView } from '@/components/ui/states';
 import { apiGet } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import type { TransactionDetail } from '@/lib/api/types';
 import { usePreferences } from '@/lib/app/preferences';
-import { formatDateTime, tzLabel } from '@/lib/dates';
+import { formatDateTime, tzLabel, type TimeZone } from '@/lib/dates';
 import { formatMoney, parseDecimal } from '@/lib/money';
 
 /** "IN · India" from an ISO 3166 alpha-2 code (Intl names; no flag images or emoji fonts needed). */
@@ -28,7 +28,7 @@ export function countryLabel(code: string | null | undefined): string {
   }
 }
 
-/** amount − fee on decimal strings (4 dp) when the server did not send net_amount. */
+/** amount − fee on decimal strings (4 dp): the net amount, with no float arithmetic. */
 export function netAmount(amount: string | number, fee: string | number | null): string | null {
   const a = parseDecimal(amount);
   const f = parseDecimal(fee ?? 0);
@@ -68,98 +68,115 @@ export function TransactionDrawer({ id, onClose }: { id: string | null; onClose:
   const [rawOpen, setRawOpen] = useState(true);
   const q = useQuery({
     queryKey: queryKeys.transaction(id ?? ''),
-    queryFn: ({ signal }) => apiGet<TransactionDetail>(`/transactions/${encodeURIComponent(id!)}`, undefined, signal),
+    queryFn: ({ signal }) => apiGet('/transactions/{transaction_id}', { path: { transaction_id: id! }, signal }),
     enabled: !!id,
   });
-  const t = q.data;
-  const raw = t ? JSON.stringify(t.raw_data, null, 2) : '';
-  const net = t ? (t.net_amount ?? netAmount(t.amount, t.fee)) : null;
 
   return (
     <Drawer open={!!id} onClose={onClose} title="Transaction" testId="tx-drawer">
-      {q.isPending ? (
-        <div className="space-y-3">
-          <Skeleton className="h-14 w-full" />
-          <Skeleton className="h-40 w-full" />
-          <Skeleton className="h-40 w-full" />
-        </div>
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => void q.refetch()} title="Could not load the transaction" />
-      ) : t ? (
-        <>
-          <div
-            className={cn(
-              'mb-5 flex items-center justify-between rounded-md border px-4 py-3',
-              {
-                success: 'border-success/30 bg-success/10',
-                failed: 'border-failed/30 bg-failed/10',
-                pending: 'border-pending/30 bg-pending/10',
-                info: 'border-info/30 bg-info/10',
-              }[statusTone(t.status) as 'success'] ?? 'border-border bg-panel',
-            )}
-            data-testid="tx-status-banner"
-          >
-            <div className="flex items-center gap-2">
-              <StatusBadge status={t.status} />
-              {t.original_status ? <span className="text-caption text-fg-2">upstream: {t.original_status}</span> : null}
-            </div>
-            <span className="font-mono text-h3" data-testid="tx-detail-amount" data-value={String(t.amount)}>
-              {formatMoney(t.amount, { currency: t.currency })}
-            </span>
+      <QueryView
+        query={q}
+        loading={
+          <div className="space-y-3">
+            <Skeleton className="h-14 w-full" />
+            <Skeleton className="h-40 w-full" />
+            <Skeleton className="h-40 w-full" />
           </div>
-          <Section title="Identifiers">
-            <Field label="Transaction id" value={t.id} copy={t.id} />
-            <Field label="Source id" value={t.source_id} copy={t.source_id} />
-            <Field label="Reference id" value={t.reference_id} copy={t.reference_id} />
-            <Field label="Client operation id" value={t.client_operation_id} copy={t.client_operation_id} />
-            <Field label="Order id" value={t.order_id} copy={t.order_id} />
-            <Field label="UTR" value={t.utr} copy={t.utr} />
-            <Field label="Source" value={<SourceBadge source={t.source} />} mono={false} />
-            <Field label="Project" value={t.project} copy={t.project} />
-            <Field label="Merchant" value={t.merchant_id} copy={t.merchant_id} />
-          </Section>
-          <Section title="Financial">
-            <Field label="Amount" value={formatMoney(t.amount, { currency: t.currency, decimals: 2 })} copy={String(t.amount)} />
-            <Field label="Fee" value={formatMoney(t.fee, { currency: t.currency })} />
-            <Field label="Net amount" value={formatMoney(net, { currency: t.currency })} />
-            <Field label="Currency" value={t.currency} />
-            <Field label="Payment method" value={[t.payment_method, t.payment_product].filter(Boolean).join(' · ') || '—'} />
-          </Section>
-          <Section title="User">
-            <Field label="User id" value={t.user_id} copy={t.user_id} />
-            <Field label="Email" value={<span data-testid="tx-detail-email">{t.user_email ?? '—'}</span>} copy={t.user_email} />
-            <Field label="Phone" value={<span data-testid="tx-detail-phone">{t.user_phone ?? '—'}</span>} copy={t.user_phone} />
-            <Field label="Name" value={<span data-testid="tx-detail-name">{t.user_name ?? '—'}</span>} mono={false} />
-            <Field label="Country" value={countryLabel(t.country)} mono={false} />
-          </Section>
-          <Section title={`Timeline (${tzLabel(tz)})`}>
-            <Field label="Created" value={formatDateTime(t.created_at, tz)} copy={t.created_at} />
-            <Field label="Updated" value={formatDateTime(t.updated_at, tz)} copy={t.updated_at} />
-            <Field label="Completed" value={formatDateTime(t.completed_at, tz)} copy={t.completed_at} />
-          </Section>
-          <section>
-            <div className="mb-1 flex items-center justify-between">
-              <button
-                type="button"
-                aria-expanded={rawOpen}
-                onClick={() => setRawOpen((o) => !o)}
-                className="flex items-center gap-1 text-caption font-semibold uppercase tracking-wide text-fg-2 hover:text-fg"
-              >
-                <ChevronDown className={cn('h-4 w-4 transition-transform', !rawOpen && '-rotate-90')} aria-hidden /> Raw data
-              </button>
-              <CopyButton value={raw} label="Copy raw JSON" />
-            </div>
-            {rawOpen ? (
-              <pre
-                className="max-h-96 overflow-auto rounded-md border border-border bg-bg p-3 font-mono text-[12px] leading-5 text-fg-2"
-                data-testid="tx-raw"
-              >
-                {raw}
-              </pre>
-            ) : null}
-          </section>
-        </>
-      ) : null}
+        }
+        errorTitle="Could not load the transaction"
+      >
+        {(t) => <TransactionDetailView t={t} tz={tz} rawOpen={rawOpen} onRawOpen={setRawOpen} />}
+      </QueryView>
     </Drawer>
+  );
+}
+
+function TransactionDetailView({
+  t,
+  tz,
+  rawOpen,
+  onRawOpen,
+}: {
+  t: TransactionDetail;
+  tz: TimeZone;
+  rawOpen: boolean;
+  onRawOpen: (open: boolean) => void;
+}) {
+  const raw = JSON.stringify(t.raw_data, null, 2);
+  const net = netAmount(t.amount, t.fee);
+  return (
+    <>
+      <div
+        className={cn(
+          'mb-5 flex items-center justify-between rounded-md border px-4 py-3',
+          {
+            success: 'border-success/30 bg-success/10',
+            failed: 'border-failed/30 bg-failed/10',
+            pending: 'border-pending/30 bg-pending/10',
+            info: 'border-info/30 bg-info/10',
+          }[statusTone(t.status) as 'success'] ?? 'border-border bg-panel',
+        )}
+        data-testid="tx-status-banner"
+      >
+        <div className="flex items-center gap-2">
+          <StatusBadge status={t.status} />
+          {t.original_status ? <span className="text-caption text-fg-2">upstream: {t.original_status}</span> : null}
+        </div>
+        <span className="font-mono text-h3" data-testid="tx-detail-amount" data-value={String(t.amount)}>
+          {formatMoney(t.amount, { currency: t.currency })}
+        </span>
+      </div>
+      <Section title="Identifiers">
+        <Field label="Transaction id" value={t.id} copy={t.id} />
+        <Field label="Source id" value={t.source_id} copy={t.source_id} />
+        <Field label="Reference id" value={t.reference_id} copy={t.reference_id} />
+        <Field label="Client operation id" value={t.client_operation_id} copy={t.client_operation_id} />
+        <Field label="Order id" value={t.order_id} copy={t.order_id} />
+        <Field label="UTR" value={t.utr} copy={t.utr} />
+        <Field label="Source" value={<SourceBadge source={t.source} />} mono={false} />
+        <Field label="Project" value={t.project} copy={t.project} />
+        <Field label="Merchant" value={t.merchant_id} copy={t.merchant_id} />
+      </Section>
+      <Section title="Financial">
+        <Field label="Amount" value={formatMoney(t.amount, { currency: t.currency, decimals: 2 })} copy={String(t.amount)} />
+        <Field label="Fee" value={formatMoney(t.fee, { currency: t.currency })} />
+        <Field label="Net amount" value={formatMoney(net, { currency: t.currency })} />
+        <Field label="Currency" value={t.currency} />
+        <Field label="Payment method" value={[t.payment_method, t.payment_product].filter(Boolean).join(' · ') || '—'} />
+      </Section>
+      <Section title="User">
+        <Field label="User id" value={t.user_id} copy={t.user_id} />
+        <Field label="Email" value={<span data-testid="tx-detail-email">{t.user_email ?? '—'}</span>} copy={t.user_email} />
+        <Field label="Phone" value={<span data-testid="tx-detail-phone">{t.user_phone ?? '—'}</span>} copy={t.user_phone} />
+        <Field label="Name" value={<span data-testid="tx-detail-name">{t.user_name ?? '—'}</span>} mono={false} />
+        <Field label="Country" value={countryLabel(t.country)} mono={false} />
+      </Section>
+      <Section title={`Timeline (${tzLabel(tz)})`}>
+        <Field label="Created" value={formatDateTime(t.created_at, tz)} copy={t.created_at} />
+        <Field label="Updated" value={formatDateTime(t.updated_at, tz)} copy={t.updated_at} />
+        <Field label="Completed" value={formatDateTime(t.completed_at, tz)} copy={t.completed_at} />
+      </Section>
+      <section>
+        <div className="mb-1 flex items-center justify-between">
+          <button
+            type="button"
+            aria-expanded={rawOpen}
+            onClick={() => onRawOpen(!rawOpen)}
+            className="flex items-center gap-1 text-caption font-semibold uppercase tracking-wide text-fg-2 hover:text-fg"
+          >
+            <ChevronDown className={cn('h-4 w-4 transition-transform', !rawOpen && '-rotate-90')} aria-hidden /> Raw data
+          </button>
+          <CopyButton value={raw} label="Copy raw JSON" />
+        </div>
+        {rawOpen ? (
+          <pre
+            className="max-h-96 overflow-auto rounded-md border border-border bg-bg p-3 font-mono text-[12px] leading-5 text-fg-2"
+            data-testid="tx-raw"
+          >
+            {raw}
+          </pre>
+        ) : null}
+      </section>
+    </>
   );
 }

@@ -2,17 +2,17 @@
 
 import { RotateCcw, Search } from 'lucide-react';
 import { useState } from 'react';
+import { ProjectSelect } from '@/components/shared/project-select';
+import { SOURCE_NAME } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Input, Select } from '@/components/ui/input';
-import { SOURCES, TX_STATUSES, type Source, type TxStatus } from '@/lib/api/types';
-import { useProjects } from '@/lib/app/use-projects';
+import { ChoiceSelect, Input } from '@/components/ui/input';
+import { SOURCES, TX_STATUSES } from '@/lib/api/types';
 import { TX_DEFAULTS, type TxFilters } from '@/lib/filters';
 
 type Draft = Pick<TxFilters, 'source' | 'project' | 'status' | 'from_date' | 'to_date' | 'search'>;
 
 /** Filter bar: edits a draft; Apply (or Enter) writes it to the URL, Reset clears it. */
 export function TransactionFilterBar({ filters, onApply }: { filters: TxFilters; onApply: (f: TxFilters) => void }) {
-  const projects = useProjects();
   const [draft, setDraft] = useState<Draft>(filters);
   const [synced, setSynced] = useState(filters);
   // Re-seed the draft when the URL changes from elsewhere (global search, back button).
@@ -45,46 +45,24 @@ export function TransactionFilterBar({ filters, onApply }: { filters: TxFilters;
           data-testid="tx-search"
         />
       </div>
-      <Select
+      <ChoiceSelect
         aria-label="Source"
-        value={draft.source ?? ''}
-        onChange={(e) => set({ source: (e.target.value || undefined) as Source | undefined })}
+        value={draft.source}
+        values={SOURCES}
+        any="All sources"
+        option={(s) => SOURCE_NAME[s]}
+        onChange={(source) => set({ source })}
         data-testid="tx-source"
-      >
-        <option value="">All sources</option>
-        {SOURCES.map((s) => (
-          <option key={s} value={s}>
-            {s === 'vima' ? 'Vima' : 'PayShack'}
-          </option>
-        ))}
-      </Select>
-      <Select
-        aria-label="Project"
-        value={draft.project ?? ''}
-        onChange={(e) => set({ project: e.target.value || undefined })}
-        data-testid="tx-project"
-      >
-        <option value="">All projects</option>
-        {draft.project && !projects.includes(draft.project) ? <option value={draft.project}>{draft.project}</option> : null}
-        {projects.map((p) => (
-          <option key={p} value={p}>
-            {p}
-          </option>
-        ))}
-      </Select>
-      <Select
+      />
+      <ProjectSelect value={draft.project} onChange={(project) => set({ project })} data-testid="tx-project" />
+      <ChoiceSelect
         aria-label="Status"
-        value={draft.status ?? ''}
-        onChange={(e) => set({ status: (e.target.value || undefined) as TxStatus | undefined })}
+        value={draft.status}
+        values={TX_STATUSES}
+        any="All statuses"
+        onChange={(status) => set({ status })}
         data-testid="tx-status"
-      >
-        <option value="">All statuses</option>
-        {TX_STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {s[0]!.toUpperCase() + s.slice(1)}
-          </option>
-        ))}
-      </Select>
+      />
       <Input
         type="date"
         aria-label="From date"

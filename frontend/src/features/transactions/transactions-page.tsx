@@ -1,7 +1,6 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { ColumnDef } from '@tanstack/react-table';
 import { Eye } from 'lucide-react';
 import { useMemo } from 'react';
 import { PageHeader } from '@/components/layout/app-shell';
@@ -9,11 +8,11 @@ import { ExportMenu } from '@/components/shared/export-menu';
 import { SourceBadge, StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { DataTable } from '@/components/ui/data-table';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { Select } from '@/components/ui/input';
 import { Pager } from '@/components/ui/pager';
 import { TableSkeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState } from '@/components/ui/states';
+import { QueryView } from '@/components/ui/states';
 import { apiGetPaged } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import type { SortBy, Transaction } from '@/lib/api/types';
@@ -42,21 +41,21 @@ export function TransactionsPage() {
   const query = txFiltersToQuery(filters);
   const list = useQuery({
     queryKey: queryKeys.transactions(query),
-    queryFn: ({ signal }) => apiGetPaged<Transaction>('/transactions', query, signal),
+    queryFn: ({ signal }) => apiGetPaged('/transactions', { query, signal }),
     placeholderData: keepPreviousData,
   });
 
-  const columns = useMemo<ColumnDef<Transaction, unknown>[]>(
+  const columns = useMemo<Column<Transaction>[]>(
     () => [
-      { id: 'source', header: 'Source', cell: ({ row }) => <SourceBadge source={row.original.source} />, enableSorting: false },
+      { id: 'source', header: 'Source', cell: (t) => <SourceBadge source={t.source} />, enableSorting: false },
       {
         id: 'id',
         header: 'ID',
         enableSorting: false,
-        cell: ({ row }) => (
-          <span className="flex items-center gap-0.5 font-mono text-caption text-fg-2" title={row.original.id}>
-            {short(row.original.id)}
-            <CopyButton value={row.original.id} label="Copy id" />
+        cell: (t) => (
+          <span className="flex items-center gap-0.5 font-mono text-caption text-fg-2" title={t.id}>
+            {short(t.id)}
+            <CopyButton value={t.id} label="Copy id" />
           </span>
         ),
       },
@@ -64,76 +63,72 @@ export function TransactionsPage() {
         id: 'c_id',
         header: 'c_id',
         enableSorting: false,
-        cell: ({ row }) => <span className="font-mono text-caption text-fg">{row.original.client_operation_id ?? '—'}</span>,
+        cell: (t) => <span className="font-mono text-caption text-fg">{t.client_operation_id ?? '—'}</span>,
       },
       {
         id: 'project',
         header: 'Project',
         enableSorting: false,
-        cell: ({ row }) => <span className="text-fg-2">{row.original.project ?? '—'}</span>,
+        cell: (t) => <span className="text-fg-2">{t.project ?? '—'}</span>,
       },
       {
         id: 'amount',
         header: 'Amount',
-        meta: { align: 'right' },
-        cell: ({ row }) => (
-          <span className="font-mono text-caption text-fg" data-testid="tx-amount" data-value={String(row.original.amount)}>
-            {formatMoney(row.original.amount, { currency: row.original.currency })}
+        align: 'right',
+        cell: (t) => (
+          <span className="font-mono text-caption text-fg" data-testid="tx-amount" data-value={String(t.amount)}>
+            {formatMoney(t.amount, { currency: t.currency })}
           </span>
         ),
       },
-      { id: 'status', header: 'Status', cell: ({ row }) => <StatusBadge status={row.original.status} /> },
+      { id: 'status', header: 'Status', cell: (t) => <StatusBadge status={t.status} /> },
       {
         id: 'email',
         header: 'User email',
         enableSorting: false,
-        cell: ({ row }) => (
+        cell: (t) => (
           <span
             className="block max-w-40 truncate text-caption text-fg-2 2xl:max-w-56"
-            title={row.original.user_email ?? undefined}
+            title={t.user_email ?? undefined}
             data-testid="tx-email"
           >
-            {row.original.user_email ?? '—'}
+            {t.user_email ?? '—'}
           </span>
         ),
       },
       {
         id: 'created_at',
         header: `Created (${tzLabel(tz)})`,
-        cell: ({ row }) => (
-          <span className="whitespace-nowrap font-mono text-caption text-fg-2">
-            {formatDateTime(row.original.created_at, tz)}
-          </span>
+        cell: (t) => (
+          <span className="whitespace-nowrap font-mono text-caption text-fg-2">{formatDateTime(t.created_at, tz)}</span>
         ),
       },
       {
         id: 'updated_at',
         header: 'Updated',
-        meta: { className: 'hidden 2xl:table-cell' },
-        cell: ({ row }) => (
-          <span className="whitespace-nowrap font-mono text-caption text-muted">
-            {formatDateTime(row.original.updated_at, tz)}
-          </span>
+        className: 'hidden 2xl:table-cell',
+        cell: (t) => (
+          <span className="whitespace-nowrap font-mono text-caption text-muted">{formatDateTime(t.updated_at, tz)}</span>
         ),
       },
       {
         id: 'actions',
         header: () => <span className="sr-only">Actions</span>,
         enableSorting: false,
-        cell: ({ row }) => (
+        cell: (t) => (
           <span className="flex items-center gap-0.5">
             <button
               type="button"
               className="rounded-sm p-1 text-muted hover:bg-input hover:text-fg"
-              aria-label={`View transaction ${row.original.client_operation_id ?? row.original.id}`}
+              aria-label={`View transaction ${t.client_operation_id ?? t.id}`}
               onClick={(e) => {
                 e.stopPropagation();
-                go(filters, row.original.id, 'push');
+                go(filters, t.id, 'push');
               }}
             >
               <Eye className="h-4 w-4" />
             </button>
-            <CopyButton value={row.original.client_operation_id ?? row.original.id} label="Copy c_id" />
+            <CopyButton value={t.client_operation_id ?? t.id} label="Copy c_id" />
           </span>
         ),
       },
@@ -162,40 +157,38 @@ export function TransactionsPage() {
         <TransactionFilterBar filters={filters} onApply={(f) => go(f)} />
       </Card>
       <Card>
-        {list.isPending ? (
-          <TableSkeleton rows={10} cols={8} />
-        ) : list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} title="Could not load transactions" />
-        ) : list.data.items.length === 0 ? (
-          <EmptyState title="No transactions match these filters" hint="Clear a filter or widen the date range." />
-        ) : (
-          <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-            <DataTable
-              caption="Transactions"
-              columns={columns}
-              data={list.data.items}
-              getRowId={(t) => t.id}
-              rowTestId="tx-row"
-              sort={{ id: filters.sort_by, desc: filters.order === 'desc' }}
-              onSortChange={(s) =>
-                SORTABLE.includes(s.id as SortBy) &&
-                go({ ...filters, sort_by: s.id as SortBy, order: s.desc ? 'desc' : 'asc', page: 1 })
-              }
-              onRowClick={(t) => go(filters, t.id, 'push')}
-            />
-          </div>
-        )}
+        <QueryView
+          query={list}
+          loading={<TableSkeleton rows={10} cols={8} />}
+          errorTitle="Could not load transactions"
+          empty={{
+            when: (data) => data.items.length === 0,
+            title: 'No transactions match these filters',
+            hint: 'Clear a filter or widen the date range.',
+          }}
+        >
+          {(data) => (
+            <div className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
+              <DataTable
+                caption="Transactions"
+                columns={columns}
+                data={data.items}
+                getRowId={(t) => t.id}
+                rowTestId="tx-row"
+                sort={{ id: filters.sort_by, desc: filters.order === 'desc' }}
+                onSortChange={(s) =>
+                  SORTABLE.includes(s.id as SortBy) &&
+                  go({ ...filters, sort_by: s.id as SortBy, order: s.desc ? 'desc' : 'asc', page: 1 })
+                }
+                onRowClick={(t) => go(filters, t.id, 'push')}
+              />
+            </div>
+          )}
+        </QueryView>
         {list.data ? (
           <div className="flex items-center">
             <div className="flex-1">
-              <Pager
-                page={list.data.meta.page}
-                limit={list.data.meta.limit}
-                total={list.data.meta.total}
-                totalPages={list.data.meta.total_pages}
-                onPage={(page) => go({ ...filters, page })}
-                noun="transactions"
-              />
+              <Pager meta={list.data.meta} onPage={(page) => go({ ...filters, page })} noun="transactions" />
             </div>
             <label className="flex items-center gap-2 border-t border-border px-4 py-[9px] text-caption text-muted">
               Rows

@@ -5,6 +5,7 @@ import {
   apiGetPaged,
   apiSend,
   buildQuery,
+  fillPath,
   requestHeaders,
   setCsrfToken,
   setUnauthenticatedHandler,
@@ -43,7 +44,7 @@ describe('CSRF header injection', () => {
 
   it('sends the token, cookies and JSON body on a POST', async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, { data: { run_id: 'r1', status: 'started', message: '' } }));
-    await apiSend('POST', '/reconciliation/run', { date: '2026-01-15' });
+    await apiSend('POST', '/reconciliation/run', { body: { date: '2026-01-15' } });
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe('/api/v1/reconciliation/run');
     expect(init.method).toBe('POST');
@@ -55,10 +56,40 @@ describe('CSRF header injection', () => {
 
   it('does not send the token on GET', async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, { data: [] }));
-    await apiGet('/transactions', { page: 1 });
+    await apiGet('/transactions', { query: { page: 1 } });
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe('/api/v1/transactions?page=1');
     expect(init.headers['X-CSRF-Token']).toBeUndefined();
+  });
+
+  it('sends no body (and no Content-Type) when the operation takes none', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { data: { signed_out: true } }));
+    await apiSend('POST', '/auth/logout', { skipAuthRedirect: true });
+    const [, init] = fetchMock.mock.calls[0]!;
+    expect(init.body).toBeUndefined();
+    expect(init.headers['Content-Type']).toBeUndefined();
+    expect(init.headers['X-CSRF-Token']).toBe('tok-123');
+  });
+});
+
+describe('path parameters', () => {
+  const fetchMock = vi.fn();
+  beforeEach(() => {
+    fetchMock.mockReset();
+    vi.stubGlobal('fetch', fetchMock);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('fills and encodes each {name} of the path', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { data: { id: 'a/b c' } }));
+    await apiGet('/transactions/{transaction_id}', { path: { transaction_id: 'a/b c' } });
+    expect(fetchMock.mock.calls[0]![0]).toBe('/api/v1/transactions/a%2Fb%20c');
+    expect(fillPath('/users/{user_id}', { user_id: 'u1' })).toBe('/users/u1');
+  });
+
+  it('refuses a path whose parameter has no value', () => {
+    expect(() => fillPath('/tokens/{token_id}', {})).toThrow('no value for {token_id}');
+    expect(() => fillPath('/tokens/{token_id}', { token_id: '' })).toThrow();
   });
 
   it('omits the header when no token is known', () => {
@@ -96,7 +127,9 @@ describe('errors', () => {
     await apiGet('/metrics/overview').catch(() => undefined);
     expect(handler).toHaveBeenCalledTimes(1);
     fetchMock.mockResolvedValue(jsonResponse(401, { error: { code: 'UNAUTHENTICATED', message: 'Bad password' } }));
-    await apiSend('POST', '/auth/login', {}, { skipAuthRedirect: true }).catch(() => undefined);
+    await apiSend('POST', '/auth/login', { body: { email: 'a@b.c', password: 'x' }, skipAuthRedirect: true }).catch(
+      () => undefined,
+    );
     expect(handler).toHaveBeenCalledTimes(1);
   });
 
@@ -110,8 +143,38 @@ describe('errors', () => {
     fetchMock.mockResolvedValue(
       jsonResponse(200, { data: [{ id: 1 }], meta: { page: 2, limit: 50, total: 51, total_pages: 2 } }),
     );
-    const res = await apiGetPaged<{ id: number }>('/transactions', { page: 2 });
+    const res = await apiGetPaged('/transactions', { query: { page: 2 } });
     expect(res.items).toEqual([{ id: 1 }]);
     expect(res.meta.total).toBe(51);
   });
+
+  it('takes a list answered without meta for a single page', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { data: [{ id: 1 }, { id: 2 }] }));
+    const res = await apiGetPaged('/audit');
+    expect(res.meta).toEqual({ page: 1, limit: 2, total: 2, total_pages: 1 });
+  });
 });
+
+// Compile-time checks (`npm run typecheck` fails when one stops holding): calls are typed
+// by the OpenAPI document's paths. Never run.
+export async function _typedByTheDocument() {
+  // @ts-expect-error a path the document does not have
+  await apiGet('/transaction');
+  // @ts-expect-error the detail path needs its {transaction_id}
+  await apiGet('/transactions/{transaction_id}');
+  // @ts-expect-error the summary's `date` query parameter is required
+  await apiGet('/reconciliation/summary');
+  // @ts-expect-error a value outside the schema's enum
+  await apiGetPaged('/transactions', { query: { status: 'settled' } });
+  // @ts-expect-error /sync/status is not a paged list
+  await apiGetPaged('/sync/status');
+  // @ts-expect-error the body lacks `date`
+  await apiSend('POST', '/reconciliation/run', { body: { day: '2026-01-15' } });
+  // @ts-expect-error /sync/status answers GET only
+  await apiSend('POST', '/sync/status');
+  const overview = await apiGet('/metrics/overview', { query: { from_date: '2026-01-01', to_date: '2026-01-31' } });
+  // @ts-expect-error money may arrive as a decimal string (parseJsonLossless), or null
+  const amount: number = overview.total.amount;
+  const count: number = overview.total.count;
+  return [amount, count];
+}

@@ -1,5 +1,17 @@
 import { parseJsonLossless } from './json';
-import type { Envelope, ErrorBody, PageMeta } from './types';
+import {
+  API_BASE,
+  type Data,
+  type GetOptions,
+  type Item,
+  type Meta,
+  type OptionsArg,
+  type PagedPath,
+  type PathsWith,
+  type SendMethod,
+  type SendOptions,
+} from './paths';
+import type { components } from './schema';
 
 /**
  * The one place that talks HTTP. Same origin as the backend (the static export is served
@@ -7,7 +19,7 @@ import type { Envelope, ErrorBody, PageMeta } from './types';
  * state-changing call carries the CSRF token that /auth/login and /auth/me hand out.
  */
 
-export const API_BASE = '/api/v1';
+export { API_BASE };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -59,9 +71,11 @@ export function apiUrl(path: string, params?: QueryParams): string {
   return `${API_BASE}${path}${buildQuery(params)}`;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: QueryParams;
+  /** Values for the path's `{name}` placeholders. */
+  path?: Record<string, string>;
   body?: unknown;
   signal?: AbortSignal;
   /** Don't fire the global 401 redirect (used by the login form and the /auth/me probe). */
@@ -85,7 +99,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     body = null;
   }
-  const err = (body as ErrorBody | null)?.error;
+  const err = (body as Partial<components['schemas']['ErrorEnvelope']> | null)?.error;
   if (err && typeof err.code === 'string') {
     return new ApiError(res.status, err.code, err.message || err.code, err.details ?? null);
   }
@@ -96,12 +110,27 @@ export function handleUnauthenticated(status: number, skip?: boolean): void {
   if (status === 401 && !skip && unauthenticatedHandler) unauthenticatedHandler();
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<Envelope<T>> {
+/** '/transactions/{transaction_id}' + { transaction_id: 'a/b' } → '/transactions/a%2Fb'. */
+export function fillPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === '') throw new Error(`${path}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** The envelope every JSON answer comes in: `data`, and `meta` on paged lists. */
+interface Envelope {
+  data: unknown;
+  meta?: unknown;
+}
+
+async function request(path: string, options: RequestOptions = {}): Promise<Envelope> {
   const method = options.method ?? 'GET';
   const hasBody = options.body !== undefined;
   let res: Response;
   try {
-    res = await fetch(apiUrl(path, options.query), {
+    res = await fetch(apiUrl(fillPath(path, options.path), options.query), {
       method,
       credentials: 'include',
       headers: requestHeaders(method, hasBody),
@@ -116,36 +145,50 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     handleUnauthenticated(res.status, options.skipAuthRedirect);
     throw await errorFromResponse(res);
   }
-  if (res.status === 204) return { data: undefined as T };
+  if (res.status === 204) return { data: undefined };
   const text = await res.text();
-  const parsed = (text ? parseJsonLossless(text) : { data: null }) as Envelope<T>;
-  return parsed;
+  return (text ? parseJsonLossless(text) : { data: null }) as Envelope;
 }
 
-export async function apiGet<T>(path: string, query?: QueryParams, signal?: AbortSignal): Promise<T> {
-  return (await request<T>(path, { query, signal })).data;
+/**
+ * GET a path of the OpenAPI document; resolves to its response's `data`, typed from the
+ * schema: `apiGet('/metrics/overview', { query: { from_date, to_date } })`,
+ * `apiGet('/transactions/{transaction_id}', { path: { transaction_id: id } })`.
+ */
+export async function apiGet<P extends PathsWith<'get'>>(path: P, ...[options]: OptionsArg<GetOptions<P>>): Promise<Data<P>> {
+  const o = (options ?? {}) as RequestOptions;
+  return (await request(path, { query: o.query, path: o.path, signal: o.signal })).data as Data<P>;
 }
 
-export interface Paged<T> {
-  items: T[];
-  meta: PageMeta;
+export interface Paged<P extends PagedPath> {
+  items: Item<P>[];
+  meta: Meta<P>;
 }
 
-/** A paged list: `data` is the array, `meta` the paging (a missing meta means one page). */
-export async function apiGetPaged<T>(path: string, query?: QueryParams, signal?: AbortSignal): Promise<Paged<T>> {
-  const env = await request<T[] | { items: T[] }>(path, { query, signal });
-  const items = Array.isArray(env.data) ? env.data : (env.data?.items ?? []);
+/** GET a paged list: `data` is the page's items, `meta` the paging (a missing meta means one page). */
+export async function apiGetPaged<P extends PagedPath>(path: P, ...[options]: OptionsArg<GetOptions<P>>): Promise<Paged<P>> {
+  const o = (options ?? {}) as RequestOptions;
+  const env = await request(path, { query: o.query, path: o.path, signal: o.signal });
+  const items = (env.data ?? []) as Item<P>[];
   const meta = env.meta ?? { page: 1, limit: items.length, total: items.length, total_pages: 1 };
-  return { items, meta };
+  return { items, meta: meta as Meta<P> };
 }
 
-export async function apiSend<T>(
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-  opts: Pick<RequestOptions, 'skipAuthRedirect'> = {},
-): Promise<T> {
-  return (await request<T>(path, { method, body, ...opts })).data;
+/** POST/PUT/PATCH/DELETE a path of the document, with the body its operation takes. */
+export async function apiSend<V extends Uppercase<SendMethod>, P extends PathsWith<Lowercase<V>>>(
+  method: V,
+  path: P,
+  ...[options]: OptionsArg<SendOptions<P, Lowercase<V>>>
+): Promise<Data<P, Lowercase<V>>> {
+  const o = (options ?? {}) as RequestOptions;
+  const env = await request(path, {
+    method,
+    path: o.path,
+    query: o.query,
+    body: o.body,
+    skipAuthRedirect: o.skipAuthRedirect,
+  });
+  return env.data as Data<P, Lowercase<V>>;
 }
 
 /** Message for an error shown to a person. */

@@ -24,3 +24,29 @@ export function keepSourceIfLossy(value: number, source: string): number | strin
     `${d.negative ? '-' : ''}${d.int}.${d.frac.replace(/0+$/, '')}`;
   return norm(a) === norm(b) ? value : source;
 }
+
+/** An amount as the client holds it: a JSON number, or its decimal text when a double would lose digits. */
+export type Money = number | string;
+
+// The API's money fields (by name). Everything else numeric is a count, a rate or a
+// percentage, small enough to stay a number.
+type MoneyKey = 'amount' | 'fee' | 'avg_ticket' | 'vima_amount' | 'payshack_amount' | 'amount_diff' | 'by_currency';
+type AsMoney<T> = T extends number ? Money : T extends object ? { [K in keyof T]: AsMoney<T[K]> } : T;
+type MoneyIn<T, Keys> = T extends object ? { [K in keyof T]: K extends Keys ? AsMoney<T[K]> : Lossless<T[K]> } : T;
+
+/**
+ * A schema type as `parseJsonLossless` hands it back: its money fields may be decimal
+ * strings (`Money`). The reconciliation's `money_at_risk` holds money under `total` and
+ * `by_type`, names that elsewhere are counts.
+ */
+export type Lossless<T> = T extends readonly (infer U)[]
+  ? Lossless<U>[]
+  : T extends object
+    ? {
+        [K in keyof T]: K extends MoneyKey
+          ? AsMoney<T[K]>
+          : K extends 'money_at_risk'
+            ? MoneyIn<T[K], 'total' | 'by_type'>
+            : Lossless<T[K]>;
+      }
+    : T;

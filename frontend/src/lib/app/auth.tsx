@@ -44,7 +44,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const query = useQuery({
     queryKey: queryKeys.me(),
     queryFn: async ({ signal }) => {
-      const me = await apiGet<Me>('/auth/me', undefined, signal);
+      const me = await apiGet('/auth/me', { signal });
       setCsrfToken(me.csrf_token);
       return me;
     },
@@ -54,7 +54,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await apiSend('POST', '/auth/logout', {}, { skipAuthRedirect: true });
+      await apiSend('POST', '/auth/logout', { skipAuthRedirect: true });
     } finally {
       setCsrfToken(null);
       qc.clear();

@@ -3,7 +3,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiGet } from '../api/client';
 import { queryKeys } from '../api/query-keys';
-import type { ByProject } from '../api/types';
 import { addDays, todayIn } from '../dates';
 
 /**
@@ -15,7 +14,7 @@ export function useProjects(): string[] {
     queryKey: queryKeys.projects(),
     queryFn: ({ signal }) => {
       const to = todayIn('UTC');
-      return apiGet<ByProject>('/metrics/by-project', { from_date: addDays(to, -89), to_date: to }, signal);
+      return apiGet('/metrics/by-project', { query: { from_date: addDays(to, -89), to_date: to }, signal });
     },
     staleTime: 10 * 60_000,
     retry: false,

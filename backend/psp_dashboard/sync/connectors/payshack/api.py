@@ -19,7 +19,6 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -152,14 +151,6 @@ class PayShackApiTransport(SweepingPayShack):
         if self._client is None and self._owned is None:
             self._owned = new_async_client(self.retry.timeout)
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     @asynccontextmanager
     async def held(self) -> AsyncIterator[None]:

@@ -22,13 +22,10 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from pydantic import SecretStr
 
-from psp_dashboard.cache import Cache
-from psp_dashboard.config import Settings
 from psp_dashboard.sync.connectors.completeness import ListingPage
 from psp_dashboard.sync.connectors.payshack.browser_errors import (
     PayShackBrowserError,
@@ -45,7 +42,6 @@ from psp_dashboard.sync.connectors.payshack.browser_session import (
     InMemoryStateStore,
     RedisStateStore,
     StateStore,
-    state_key,
 )
 from psp_dashboard.sync.connectors.payshack.browser_walk import PayInWalk, Sleep, WalkConfig
 from psp_dashboard.sync.connectors.payshack.late import SweepingPayShack
@@ -58,7 +54,6 @@ from psp_dashboard.sync.connectors.payshack.window import (
     ListingQuery,
 )
 from psp_dashboard.sync.records import NormalizedTransaction, Source
-from psp_dashboard.sync.sources import SourceEndpoints, SourceNotConfigured
 
 __all__ = [
     "WATERMARK",
@@ -74,7 +69,6 @@ __all__ = [
     "PayShackSessionExpiredError",
     "RedisStateStore",
     "StateStore",
-    "browser_connector",
 ]
 
 
@@ -160,14 +154,6 @@ class PayShackBrowserTransport(SweepingPayShack):
             self._shared = session
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
     async def aclose(self) -> None:
         session, self._shared = self._shared, None
         if session is not None:
@@ -202,37 +188,3 @@ class PayShackBrowserTransport(SweepingPayShack):
             self.last_walk = walk
             async for page in walk.listing():
                 yield page
-
-
-def browser_connector(
-    settings: Settings, endpoints: SourceEndpoints, cache: Cache
-) -> PayShackBrowserTransport:
-    """The browser transport from settings; its login state lives in Redis, encrypted."""
-    base_url, email, password = (
-        endpoints.payshack_base_url,
-        endpoints.payshack_email,
-        endpoints.payshack_password,
-    )
-    if not (base_url and email and password):
-        raise SourceNotConfigured(
-            "PayShack browser transport is not configured: set PAYSHACK_BASE_URL (the "
-            "dashboard), PAYSHACK_EMAIL and PAYSHACK_PASSWORD"
-        )
-    return PayShackBrowserTransport(
-        base_url,
-        email,
-        password,
-        payin_path=settings.payshack_payin_path,
-        chromium_path=settings.playwright_chromium_path,
-        state_store=RedisStateStore(cache, state_key(email, password)),
-        client_projects=settings.payshack_client_projects,
-        diagnostics_dir=settings.payshack_diagnostics_dir,
-        overlap=timedelta(minutes=settings.payshack_overlap_minutes),
-        sync_start=settings.payshack_sync_start,
-        clock_tolerance=timedelta(minutes=settings.provider_clock_tolerance_minutes),
-        late_change_days=settings.payshack_late_change_days,
-        late_change_max_pages=settings.payshack_late_change_max_pages,
-        pause_seconds=settings.payshack_page_pause_ms / 1000,
-        timeout_seconds=settings.sync_http_timeout_seconds,
-        page_retries=settings.sync_max_retries,
-    )

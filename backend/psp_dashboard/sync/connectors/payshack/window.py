@@ -30,6 +30,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from types import TracebackType
 from typing import Any, Protocol
 
 from psp_dashboard.kit.timeparse import IST, parse_iso_utc
@@ -80,19 +81,6 @@ def padded_days(
         start.astimezone(UTC).date() - timedelta(days=1),
         max(last_moment.date(), start.astimezone(UTC).date()) + timedelta(days=1),
     )
-
-
-def utc_day_windows(from_date: date, to_date: date) -> list[tuple[datetime, datetime]]:
-    """UTC-day windows [d 00:00Z, d+1 00:00Z) for every d in [from_date, to_date]."""
-    if to_date < from_date:
-        raise ValueError("to_date is before from_date")
-    return [
-        (
-            datetime.combine(from_date + timedelta(days=i), time(0), UTC),
-            datetime.combine(from_date + timedelta(days=i + 1), time(0), UTC),
-        )
-        for i in range((to_date - from_date).days + 1)
-    ]
 
 
 def created_at(row: Mapping[str, Any]) -> datetime | None:
@@ -190,8 +178,6 @@ class WindowedPayShack:
     def listing(self, query: ListingQuery) -> AsyncGenerator[ListingPage, None]:
         raise NotImplementedError
 
-    backfill_windows = staticmethod(utc_day_windows)
-
     # --- one window -------------------------------------------------------------------
 
     async def read_window(
@@ -282,6 +268,17 @@ class WindowedPayShack:
             return datetime.combine(self.sync_start, time(0), IST).astimezone(UTC)
         return None
 
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Release what `async with transport` holds (a client, a browser)."""
+
     @asynccontextmanager
     async def held(self) -> AsyncIterator[None]:
         """Keep what the walks of one run share (a browser, an HTTP client) open across
@@ -326,10 +323,18 @@ class WindowedPayShack:
     # --- backfill and re-read -----------------------------------------------------------
 
     async def window_pages(
-        self, start: datetime, end: datetime | None, *, status: str | None = None
+        self,
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        checkpoint: Mapping[str, str] | None = None,
+        status: str | None = None,
     ) -> AsyncGenerator[RawPage, None]:
-        """Pages of one window for a backfill or re-read; they never move the watermark."""
-        label = f"{iso(start)} → {iso(end) if end else 'open'}"
+        """Pages of one window (the range mode of backfills and re-reads); they never move
+        the watermark. A resumed window starts at page 1 again (`checkpoint` is not
+        used): pages shift while pay-ins arrive, and upserts are idempotent, so
+        re-reading costs time, never correctness."""
+        label = f"{iso(start) if start else 'whole history'} → {iso(end) if end else 'open'}"
         if status:
             label = f"status={status} " + label
         page_no = 0
@@ -366,12 +371,3 @@ class WindowedPayShack:
         for status in REFUND_STATUSES:
             async for page in self.window_pages(refunds_from, None, status=status):
                 yield page
-
-    async def day_pages(
-        self, day: date, checkpoint: Mapping[str, str]
-    ) -> AsyncGenerator[RawPage, None]:
-        """One UTC day for the backfill; restarts at page 1 when resumed (pages shift,
-        and upserts are idempotent, so re-reading costs time, never correctness)."""
-        start = datetime.combine(day, time(0), UTC)
-        async for page in self.window_pages(start, start + timedelta(days=1)):
-            yield page

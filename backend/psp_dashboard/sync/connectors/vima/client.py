@@ -1,4 +1,4 @@
-"""Vima collector API connector: two cursor walks per run.
+"""Vima collector API connector: two cursor walks per run, and bounded windows.
 
 1. New operations: `from_operation_create_id=<last>&descending=false&count=<n>` until an
    empty page. The first sync (no create cursor) starts from the beginning, or from
@@ -8,6 +8,10 @@
 Cursors are large integers sent as strings; they are compared as integers (max by
 value), never as text ("999" > "1000" as strings). Each page's checkpoint carries both
 cursors as far as they are safe to persist.
+
+`window_pages(start, end)` (backfills) walks the create cursor inside the days of the
+window (`from`/`to`), keeps rows created in [start, end) and checkpoints the cursor, so a
+stopped window resumes where it was.
 
 `lag_seconds` is a re-read window: rows newer than (run start − lag) are delivered, but
 the persisted cursor stays before them, so the next run reads them again. This guards
@@ -43,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 CREATE_CURSOR = "last_create_cursor"
 UPDATE_CURSOR = "last_update_cursor"
+WINDOW_CURSOR = "cursor"  # a window's own create cursor (backfill shards)
 MAX_PAGE_SIZE = 100
 
 
@@ -72,6 +77,16 @@ def _cursor_value(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None
+
+
+def _created_in(row: Mapping[str, Any], start: datetime | None, end: datetime | None) -> bool:
+    """start <= operation_created_at < end; a row whose time does not parse is kept (the
+    normalizer quarantines it visibly)."""
+    try:
+        created = parse_iso_utc(row.get("operation_created_at") or "")
+    except ValueError:
+        return True
+    return (start is None or created >= start) and (end is None or created < end)
 
 
 class VimaConnector:
@@ -113,6 +128,20 @@ class VimaConnector:
 
     def normalize(self, raw: dict[str, Any]) -> NormalizedTransaction:
         return normalize_vima(raw)
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """One HTTP client for every walk inside the block (e.g. concurrent backfill
+        days), unless one is given or held already."""
+        if self._client is not None:
+            yield
+            return
+        async with new_async_client(self.retry.timeout) as client:
+            self._client = client
+            try:
+                yield
+            finally:
+                self._client = None
 
     @asynccontextmanager
     async def _http(self) -> AsyncIterator[RetryingClient]:
@@ -182,6 +211,38 @@ class VimaConnector:
                     if safe is not None and (stored is None or safe > stored):
                         checkpoint[walk.state_key] = str(safe)
                     yield RawPage(rows, dict(checkpoint), page_no, walk.stream)
+
+    async def window_pages(
+        self,
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        checkpoint: Mapping[str, str] | None = None,
+    ) -> AsyncGenerator[RawPage, None]:
+        """Operations created in [start, end): the create-cursor walk over the window's
+        UTC days (`from`/`to`), resumable from the `cursor` its pages carry."""
+        walk = _WALKS[0]
+        days: dict[str, str] = {}
+        if start is not None:
+            days["from"] = start.astimezone(UTC).date().isoformat()
+        if end is not None:
+            last = end.astimezone(UTC) - timedelta(microseconds=1)
+            days["to"] = last.date().isoformat()
+        position = _cursor_value((checkpoint or {}).get(WINDOW_CURSOR))
+        label = f"window {days.get('from', '…')} → {days.get('to', 'open')}"
+        page_no = 0
+        async with self._http() as http:
+            while True:
+                extra = dict(days)
+                if position is not None:
+                    extra[walk.param] = str(position)
+                rows = await self.fetch_page(http, extra)
+                position, done = self._advance(walk, rows, position)
+                if done:
+                    return
+                page_no += 1
+                kept = [r for r in rows if _created_in(r, start, end)]
+                yield RawPage(kept, {WINDOW_CURSOR: str(position)}, page_no, label)
 
     @staticmethod
     def _advance(

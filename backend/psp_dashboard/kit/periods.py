@@ -3,11 +3,6 @@
 A request names days (`from_date`..`to_date`, inclusive) in a time zone; the database
 holds UTC instants. A period is [local midnight of from_date, local midnight of the day
 after to_date), so a 23- or 25-hour DST day is still exactly one day.
-
-Metrics are summed from 30-minute rollup buckets, which is exact only when every
-boundary falls on a UTC half hour. All zones in use today (UTC, Asia/Kolkata at +05:30,
-whole-hour DST zones) satisfy that; the few with quarter-hour offsets (Asia/Kathmandu,
-Australia/Eucla, Pacific/Chatham) are refused for metrics rather than answered wrongly.
 """
 
 from __future__ import annotations
@@ -24,7 +19,6 @@ from psp_dashboard.errors import ValidationFailed
 # payment this system stores predates 2000.
 MIN_DATE = date(2000, 1, 1)
 MAX_DATE = date(2099, 12, 31)
-ROLLUP_STEP = timedelta(minutes=30)
 
 Compare = Literal["previous_period", "previous_week"]
 
@@ -52,10 +46,6 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
 
 def today_in(tz: ZoneInfo, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(tz).date()
-
-
-def is_half_hour(instant: datetime) -> bool:
-    return instant.second == 0 and instant.microsecond == 0 and instant.minute % 30 == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +80,6 @@ class Period:
         """The period compared against: the same number of days right before, or the
         same days one week earlier (which overlaps this period when it spans > 7 days)."""
         return self.shifted(-self.days if compare == "previous_period" else -7)
-
-    def rollup_aligned(self) -> bool:
-        return is_half_hour(self.start) and is_half_hour(self.end)
 
     def as_json(self) -> dict[str, str]:
         return {
@@ -148,17 +135,3 @@ def resolve_period(
         from_date = to_date - timedelta(days=default_days - 1)
     check_order(from_date, to_date)
     return Period(from_date, to_date, tz)
-
-
-def require_rollup_aligned(period: Period) -> None:
-    for instant in (period.start, period.end):
-        if not is_half_hour(instant):
-            raise ValidationFailed(
-                "Metrics are kept in 30-minute buckets; this time zone's day boundaries "
-                "do not fall on UTC half hours",
-                {
-                    "field": "timezone",
-                    "expected": "a time zone whose UTC offset is a multiple of 30 minutes",
-                    "received": period.timezone,
-                },
-            )

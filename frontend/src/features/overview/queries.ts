@@ -1,0 +1,48 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { apiGet, apiGetPaged } from '@/lib/api/client';
+import { queryKeys } from '@/lib/api/query-keys';
+import type { Granularity } from '@/lib/api/types';
+import type { OverviewFilters, OverviewQuery } from '@/lib/filters';
+
+// The overview's queries. Cards that show the same endpoint (the KPIs, the status split,
+// by source) call the same hook and share its cache entry: one request.
+
+export function useOverview(query: OverviewQuery) {
+  return useQuery({
+    queryKey: queryKeys.overview(query),
+    queryFn: ({ signal }) => apiGet('/metrics/overview', { query, signal }),
+  });
+}
+
+export function useTrends(query: OverviewQuery, granularity: Granularity) {
+  const trendsQuery = { ...query, granularity };
+  return useQuery({
+    queryKey: queryKeys.trends(trendsQuery),
+    queryFn: ({ signal }) => apiGet('/metrics/trends', { query: trendsQuery, signal }),
+  });
+}
+
+export function useByProject(query: OverviewQuery) {
+  return useQuery({
+    queryKey: queryKeys.byProject(query),
+    queryFn: ({ signal }) => apiGet('/metrics/by-project', { query, signal }),
+  });
+}
+
+export function useHeatmap(query: OverviewQuery) {
+  return useQuery({
+    queryKey: queryKeys.heatmap(query),
+    queryFn: ({ signal }) => apiGet('/metrics/heatmap', { query, signal }),
+  });
+}
+
+/** The newest transactions of the filtered source and project (any date). */
+export function useRecentTransactions({ source, project }: Pick<OverviewFilters, 'source' | 'project'>) {
+  const query = { source, project, limit: 8, sort_by: 'created_at', order: 'desc' } as const;
+  return useQuery({
+    queryKey: queryKeys.transactions(query),
+    queryFn: ({ signal }) => apiGetPaged('/transactions', { query, signal }),
+  });
+}
