@@ -38,6 +38,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from psp_dashboard import migrate
@@ -48,8 +49,8 @@ from psp_dashboard.sandbox.config import DiscrepancyRates, SandboxConfig, WorldC
 from psp_dashboard.sandbox.payshack_render import render_payin
 from psp_dashboard.sandbox.testing import sandbox_thread
 from psp_dashboard.sandbox.world import World
+from psp_dashboard.sync.connectors.payshack.listing import WATERMARK
 from psp_dashboard.sync.connectors.payshack.normalize import normalize_payshack
-from psp_dashboard.sync.connectors.payshack.window import WATERMARK
 from psp_dashboard.sync.pipeline import run_sync
 from psp_dashboard.sync.records import RecordRejected
 from psp_dashboard.sync.sources import SourceEndpoints, payshack_api_connector
@@ -194,7 +195,7 @@ async def main() -> None:
             before = (await http.get("/_sandbox/faults")).json()["payshack"]["requests"]
             endpoints = SourceEndpoints(
                 payshack_base_url=base, payshack_api_url=base,
-                payshack_email=_secret(email), payshack_password=_secret(password),
+                payshack_email=SecretStr(email), payshack_password=SecretStr(password),
             )  # fmt: skip
             connector = payshack_api_connector(settings, endpoints, runtime.cache, runtime.engine)
             started = time.perf_counter()
@@ -241,12 +242,6 @@ async def main() -> None:
         "baseline": full_pages, "ratio": round(ratio, 2),
         "target": "≥ 10× fewer pages than a full re-read of the horizon (api transport)",
     }, ensure_ascii=False))  # fmt: skip
-
-
-def _secret(value: str) -> Any:
-    from pydantic import SecretStr
-
-    return SecretStr(value)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,10 @@ from functools import partial
 from apscheduler.triggers.interval import IntervalTrigger
 
 from psp_dashboard.runtime import Runtime
-from psp_dashboard.sync.connectors.payshack.window import WindowedPayShack
 from psp_dashboard.sync.pipeline import SyncResult, run_sync
 from psp_dashboard.sync.scheduler import interval_minutes, job_id, listen_for_triggers
 from psp_dashboard.sync.service import endpoints_of, sync_source
-from psp_dashboard.sync.sources import SOURCES, build_connector, payshack_api_connector
+from psp_dashboard.sync.sources import SOURCES, payshack_api_connector, payshack_connector
 from psp_dashboard.worker import Worker, daily_at
 
 log = logging.getLogger(__name__)
@@ -47,10 +46,7 @@ async def reread_payshack(
     endpoints = endpoints_of(runtime)
     if not (days or refund_days) or not endpoints.configured("payshack"):
         return None
-    connector = build_connector(
-        "payshack", settings, endpoints, runtime.cache, engine=runtime.engine
-    )
-    assert isinstance(connector, WindowedPayShack)
+    connector = payshack_connector(settings, endpoints, runtime.cache, engine=runtime.engine)
     result = await run_sync(
         runtime,
         connector,

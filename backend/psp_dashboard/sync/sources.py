@@ -185,6 +185,20 @@ def payshack_browser_connector(
     )
 
 
+def payshack_connector(
+    settings: Settings,
+    endpoints: SourceEndpoints,
+    cache: Cache,
+    *,
+    transport: str | None = None,
+    engine: AsyncEngine | None = None,
+) -> PayShackApiTransport | PayShackBrowserTransport:
+    """PayShack through the configured transport (or `transport`)."""
+    if (transport or settings.payshack_transport) == "browser":
+        return payshack_browser_connector(settings, endpoints, cache)
+    return payshack_api_connector(settings, endpoints, cache, engine)
+
+
 def build_connector(
     source: str,
     settings: Settings,
@@ -197,8 +211,5 @@ def build_connector(
     if source == "vima":
         return vima_connector(settings, endpoints)
     if source == "payshack":
-        chosen = transport or settings.payshack_transport
-        if chosen == "browser":
-            return payshack_browser_connector(settings, endpoints, cache)
-        return payshack_api_connector(settings, endpoints, cache, engine)
+        return payshack_connector(settings, endpoints, cache, transport=transport, engine=engine)
     raise SourceNotConfigured(f"unknown source {source!r} (expected vima or payshack)")

@@ -114,7 +114,8 @@ class RunCounts:
 
     def plus(self, other: RunCounts) -> RunCounts:
         """These numbers with another batch's added, as a new object."""
-        total = RunCounts(**{name: getattr(self, name) for name in self._SUMMED})
+        total = RunCounts()
+        total.add(self)
         total.add(other)
         return total
 
@@ -124,8 +125,13 @@ class RunCounts:
 
     @property
     def rows_expected(self) -> int | None:
+        """Rows the provider said the run's windows hold; None when one window stated no
+        row total (nothing, or pages only): then no run-wide figure compares with
+        `rows_read`."""
         stated = [r.count.expected for r in self.reports if r.count.unit == "rows"]
-        return None if not stated or None in stated else sum(e or 0 for e in stated)
+        if not self.reports or len(stated) < len(self.reports) or None in stated:
+            return None
+        return sum(e for e in stated if e is not None)
 
     @property
     def rows_read(self) -> int | None:
@@ -138,15 +144,7 @@ class RunCounts:
         )
 
     def as_params(self) -> dict[str, int]:
-        return {
-            "fetched": self.fetched,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "quarantined": self.quarantined,
-            "unknown_statuses": self.unknown_statuses,
-            "pages": self.pages,
-        }
+        return {name: getattr(self, name) for name in self._SUMMED}
 
 
 async def start_run(

@@ -15,7 +15,7 @@ import pytest
 from psp_dashboard.sandbox.config import SandboxConfig, WorldConfig
 from psp_dashboard.sandbox.dashboard_variants import NAMED_VARIANTS
 from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
-from psp_dashboard.sync.connectors.payshack.window import WATERMARK
+from psp_dashboard.sync.connectors.payshack.listing import WATERMARK
 from tests.connectors.test_payshack_browser import (
     api,
     assert_same_records,

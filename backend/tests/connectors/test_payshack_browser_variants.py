@@ -26,7 +26,7 @@ from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
 from psp_dashboard.sandbox.truth_records import TruthRecord
 from psp_dashboard.sync.connectors.base import RawPage
 from psp_dashboard.sync.connectors.payshack.browser import PayShackBrowserTransport
-from psp_dashboard.sync.connectors.payshack.window import WATERMARK
+from psp_dashboard.sync.connectors.payshack.listing import WATERMARK
 from tests.connectors.test_payshack_browser import (
     api,
     assert_same_records,

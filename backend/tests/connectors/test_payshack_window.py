@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from psp_dashboard.sync.connectors.payshack.late import LATE, OpenPayIn
-from psp_dashboard.sync.connectors.payshack.window import WATERMARK
+from psp_dashboard.sync.connectors.payshack.late import OpenPayIn
+from psp_dashboard.sync.connectors.payshack.listing import LATE, WATERMARK
 from tests.connectors.payshack_fake import NOW, FakePayShack, run, transport, txn_ids
 
 

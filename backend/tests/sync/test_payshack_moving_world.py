@@ -17,8 +17,10 @@ import pytest
 from sqlalchemy import text
 
 from psp_dashboard.runtime import Runtime
+from psp_dashboard.sandbox import truth
 from psp_dashboard.sandbox.config import SandboxConfig, WorldConfig
 from psp_dashboard.sandbox.testing import SandboxHandle, sandbox_thread
+from psp_dashboard.sandbox.truth_records import TruthRecord
 from psp_dashboard.sync.jobs import reread_payshack
 from psp_dashboard.sync.service import sync_source
 from tests.support.runtime import runtime_with
@@ -44,6 +46,10 @@ def advance(handle: SandboxHandle, **body: Any) -> dict[str, Any]:
     response.raise_for_status()
     result: dict[str, Any] = response.json()
     return result
+
+
+def truth_ids(handle: SandboxHandle) -> set[str]:
+    return {r.source_id for r in truth.payshack_records(handle.world) if isinstance(r, TruthRecord)}
 
 
 async def stored_statuses(runtime: Runtime) -> dict[str, str]:
@@ -132,14 +138,14 @@ async def test_a_provider_that_drops_the_last_pages_ends_incomplete(
 async def test_a_listing_that_grows_during_the_walk_is_read_whole(
     clean_db: Runtime, past: SandboxHandle
 ) -> None:
-    past.faults.payshack.update(grow_per_request=7)
+    existing = truth_ids(past)  # every good pay-in there is when the walk begins
+    past.faults.payshack.update(grow_per_request=7)  # 7 arrive before each answer
     result = await sync_source(clean_db, "payshack")
     assert result.status == "success", result.error
+    stored = await stored_statuses(clean_db)
+    assert existing <= set(stored)  # none was pushed out of reach by the arrivals
+    assert len(truth_ids(past)) > len(existing)  # the listing did grow meanwhile
     past.faults.payshack.update(grow_per_request=0)
-    before = await stored_statuses(clean_db)
-    # Everything that existed when the walk began is stored; the newest arrivals are
-    # picked up by the next run.
-    again = await sync_source(clean_db, "payshack")
+    again = await sync_source(clean_db, "payshack")  # the newest arrivals follow
     assert again.status == "success", again.error
-    assert set(before) <= set(await stored_statuses(clean_db))
     await assert_matches_truth(clean_db, past, "payshack")

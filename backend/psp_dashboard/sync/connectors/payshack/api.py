@@ -26,7 +26,8 @@ from pydantic import SecretStr
 
 from psp_dashboard.sync.connectors.completeness import ListingPage
 from psp_dashboard.sync.connectors.http import RetryingClient, RetryPolicy, Sleep, new_async_client
-from psp_dashboard.sync.connectors.payshack.late import OpenPayIns, SweepingPayShack
+from psp_dashboard.sync.connectors.payshack.late import OpenPayIns
+from psp_dashboard.sync.connectors.payshack.listing import WATERMARK, ListingQuery
 from psp_dashboard.sync.connectors.payshack.normalize import (
     DEFAULT_CLIENT_PROJECTS,
     normalize_payshack,
@@ -36,10 +37,7 @@ from psp_dashboard.sync.connectors.payshack.tokens import (
     InMemoryTokenStore,
     TokenStore,
 )
-from psp_dashboard.sync.connectors.payshack.window import (
-    WATERMARK,
-    ListingQuery,
-)
+from psp_dashboard.sync.connectors.payshack.window import WindowedPayShack
 from psp_dashboard.sync.errors import (
     PayShackEncryptedError,
     UpstreamAuthError,
@@ -94,7 +92,7 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-class PayShackApiTransport(SweepingPayShack):
+class PayShackApiTransport(WindowedPayShack):
     source: Source = "payshack"
     status_filter = True
 
@@ -152,14 +150,9 @@ class PayShackApiTransport(SweepingPayShack):
             self._owned = new_async_client(self.retry.timeout)
         return self
 
-    @asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
-        """One HTTP client for every walk of a run, unless one is held already."""
-        if self._client is not None or self._owned is not None:
-            yield
-            return
-        async with self:
-            yield
+    @property
+    def holding(self) -> bool:
+        return self._client is not None or self._owned is not None
 
     async def aclose(self) -> None:
         if self._owned is not None:

@@ -44,15 +44,12 @@ from psp_dashboard.sync.connectors.payshack.browser_session import (
     StateStore,
 )
 from psp_dashboard.sync.connectors.payshack.browser_walk import PayInWalk, Sleep, WalkConfig
-from psp_dashboard.sync.connectors.payshack.late import SweepingPayShack
+from psp_dashboard.sync.connectors.payshack.listing import WATERMARK, ListingQuery
 from psp_dashboard.sync.connectors.payshack.normalize import (
     DEFAULT_CLIENT_PROJECTS,
     normalize_payshack,
 )
-from psp_dashboard.sync.connectors.payshack.window import (
-    WATERMARK,
-    ListingQuery,
-)
+from psp_dashboard.sync.connectors.payshack.window import WindowedPayShack
 from psp_dashboard.sync.records import NormalizedTransaction, Source
 
 __all__ = [
@@ -76,7 +73,7 @@ def _secret(value: SecretStr | str) -> SecretStr:
     return value if isinstance(value, SecretStr) else SecretStr(value)
 
 
-class PayShackBrowserTransport(SweepingPayShack):
+class PayShackBrowserTransport(WindowedPayShack):
     source: Source = "payshack"
 
     def __init__(
@@ -159,15 +156,9 @@ class PayShackBrowserTransport(SweepingPayShack):
         if session is not None:
             await session.__aexit__(None, None, None)
 
-    @asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
-        """One Chromium for every walk of a run (window and sweep), unless one is shared
-        already (`async with transport`)."""
-        if self._shared is not None:
-            yield
-            return
-        async with self:
-            yield
+    @property
+    def holding(self) -> bool:
+        return self._shared is not None
 
     @asynccontextmanager
     async def _browser(self) -> AsyncIterator[BrowserSession]:

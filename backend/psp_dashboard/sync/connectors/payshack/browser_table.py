@@ -116,8 +116,6 @@ for _api_key, _spellings in ALIASES.items():
     for _spelling in _spellings:
         _KEY_OF.setdefault(header_key(_spelling), _api_key)
 HEADER_KEYS: tuple[str, ...] = tuple(sorted(_KEY_OF))  # what the finder scores tables by
-# Kept for callers that name the nine spec columns.
-REQUIRED_HEADER_KEYS: tuple[str, ...] = tuple(header_key(h) for h in COLUMNS.values())
 
 
 @dataclass(frozen=True, slots=True)

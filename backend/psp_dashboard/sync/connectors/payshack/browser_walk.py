@@ -61,7 +61,7 @@ from psp_dashboard.sync.connectors.payshack.browser_table import (
     column_indices,
     scraped_row,
 )
-from psp_dashboard.sync.connectors.payshack.window import ListingQuery
+from psp_dashboard.sync.connectors.payshack.listing import ListingQuery
 
 logger = logging.getLogger(__name__)
 

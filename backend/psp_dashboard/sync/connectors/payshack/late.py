@@ -29,19 +29,19 @@ checkpoint, with the rows of its last page) and the next run continues there.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from psp_dashboard.kit.timeparse import IST, parse_iso_utc
 from psp_dashboard.sync.connectors.base import RawPage
 from psp_dashboard.sync.connectors.completeness import WindowCount, WindowReport
-from psp_dashboard.sync.connectors.payshack.window import (
+from psp_dashboard.sync.connectors.payshack.listing import (
     LATE,
     REFUND_STATUSES,
     WATERMARK,
-    WindowedPayShack,
+    WindowPage,
     WindowRead,
     iso,
 )
@@ -55,6 +55,19 @@ class OpenPayIn:
     txn_id: str
     original_status: str | None
     created_at: datetime
+
+
+Lookup = Callable[[str], Awaitable[list[dict[str, Any]]]]
+
+
+class WindowReader(Protocol):
+    """What the sweep reads through: the transport's window walk."""
+
+    sync_start: date | None
+
+    def read_window(
+        self, read: WindowRead, *, first_page: int = 1, max_pages: int | None = None
+    ) -> AsyncIterator[WindowPage]: ...
 
 
 class OpenPayIns(Protocol):
@@ -98,18 +111,21 @@ class LateSweep:
 
     def __init__(
         self,
-        transport: WindowedPayShack,
+        transport: WindowReader,
         *,
         days: int,
         max_pages: int,
         open_payins: OpenPayIns | None,
-        status_filter: bool,
+        lookup: Lookup | None,
     ) -> None:
+        """Status walks and look-ups need both our open pay-ins and a `lookup` (a
+        transport with a status filter); without them the horizon is re-read whole."""
         self.transport = transport
         self.days = days
         self.max_pages = max_pages
         self.open_payins = open_payins
-        self.filtered = status_filter and open_payins is not None
+        self.lookup = lookup
+        self.filtered = open_payins is not None and lookup is not None
         self.pages_used = 0
         self.lookups = 0
         self._open_cache: tuple[tuple[datetime, datetime], list[OpenPayIn]] | None = None
@@ -228,7 +244,7 @@ class LateSweep:
         cut: bool,
     ) -> AsyncIterator[RawPage]:
         """Our open pay-ins in the range the walk covered that it did not return."""
-        if self.open_payins is None:
+        if self.lookup is None:
             return
         h0, h1 = parse_iso_utc(sweep.h0), parse_iso_utc(sweep.h1)
         lower = (read.oldest_seen or h1) if cut else h0
@@ -244,14 +260,11 @@ class LateSweep:
         if not candidates:
             return
         found = 0
-        lookup = getattr(self.transport, "lookup", None)
-        if lookup is None:
-            return
         for first in range(0, len(candidates), _LOOKUP_BATCH):
             chunk = candidates[first : first + _LOOKUP_BATCH]
             rows: list[dict[str, Any]] = []
             for txn_id in chunk:
-                rows.extend(await lookup(txn_id))
+                rows.extend(await self.lookup(txn_id))
             self.lookups += len(chunk)
             found += len({str(r.get("txnId")) for r in rows})
             last = first + _LOOKUP_BATCH >= len(candidates)
@@ -265,31 +278,3 @@ class LateSweep:
                     1,
                 )
             yield RawPage(rows, {}, 0, "late", report)
-
-
-class SweepingPayShack(WindowedPayShack):
-    """A transport whose incremental run sweeps the horizon for late changes after its
-    window (both transports; they differ in `status_filter` and `open_payins`)."""
-
-    late_change_days: int = 3
-    late_change_max_pages: int = 1000
-    open_payins: OpenPayIns | None = None
-    last_sweep: LateSweep | None = None  # counters of the latest sweep (tests, bench)
-
-    async def after_window(
-        self,
-        state: Mapping[str, str],
-        window_start: datetime | None,
-        newest: datetime | None,
-        pages_so_far: int,
-    ) -> AsyncGenerator[RawPage, None]:
-        sweep = LateSweep(
-            self,
-            days=self.late_change_days,
-            max_pages=self.late_change_max_pages,
-            open_payins=self.open_payins,
-            status_filter=self.status_filter,
-        )
-        self.last_sweep = sweep
-        async for page in sweep.run(state, window_start, newest, pages_so_far):
-            yield page

@@ -19,6 +19,7 @@ status), so there is no cursor: a run reads a time window and the state is a wat
   through the padding day. A listing found not to be newest first is read to its end.
 - The new watermark rides only on the last page of a complete window, so a crash or a
   short walk repeats the window, never skips it.
+- After its window, an incremental run sweeps the late-change horizon (`late.py`).
 
 The day filter's zone is undocumented (UTC or IST): requests are padded by one day on
 each side and rows are kept by their `createdAt`.
@@ -28,76 +29,30 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing, asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any
 
 from psp_dashboard.kit.timeparse import IST, parse_iso_utc
 from psp_dashboard.sync.connectors.base import RawPage
-from psp_dashboard.sync.connectors.completeness import (
-    Ending,
-    ListingPage,
-    Tally,
-    WindowReport,
+from psp_dashboard.sync.connectors.completeness import Ending, ListingPage, Tally, WindowReport
+from psp_dashboard.sync.connectors.payshack.late import LateSweep, Lookup, OpenPayIns
+from psp_dashboard.sync.connectors.payshack.listing import (
+    REFUND_STATUSES,
+    WATERMARK,
+    ListingQuery,
+    Newest,
+    WindowPage,
+    WindowRead,
+    created_at,
+    in_window,
+    iso,
+    padded_days,
 )
 
-WATERMARK = "watermark"
-LATE = "late"  # progress of the late-change sweep (late.py), JSON text
-REFUND_STATUSES = ("Refunded", "Cb_Refunded")  # the spellings payshack.md lists
 # Rows further apart than this on consecutive pages mean the listing is not newest first
 # (the table shows whole seconds, so equal display times are normal).
 _ORDER_SLACK = timedelta(seconds=1)
-
-
-@dataclass(frozen=True, slots=True)
-class ListingQuery:
-    """One filtered view of the Pay-In listing, as the provider's filter takes it."""
-
-    date_from: date | None = None  # calendar days, both inclusive; None = no date filter
-    date_to: date | None = None
-    status: str | None = None  # the provider's status filter (its spelling)
-    first_page: int = 1  # where a resumed walk starts
-    txn_id: str | None = None  # one pay-in by its id (a look-up)
-
-
-class Listing(Protocol):
-    """What a transport provides: one walk of one filtered listing, page by page.
-
-    The walk ends by itself on the listing's last page (its own pager or totals say
-    so, or a page is empty); the caller may close it earlier (`aclose`)."""
-
-    def listing(self, query: ListingQuery) -> AsyncGenerator[ListingPage, None]: ...
-
-
-def padded_days(
-    start: datetime | None, end: datetime | None, now: datetime
-) -> tuple[date | None, date | None]:
-    """The day filter for [start, end): one day of padding each side (unknown zone)."""
-    if start is None:
-        return None, None
-    last_moment = max(end or now, start).astimezone(UTC) - timedelta(microseconds=1)
-    return (
-        start.astimezone(UTC).date() - timedelta(days=1),
-        max(last_moment.date(), start.astimezone(UTC).date()) + timedelta(days=1),
-    )
-
-
-def created_at(row: Mapping[str, Any]) -> datetime | None:
-    try:
-        return parse_iso_utc(row.get("createdAt") or "")
-    except ValueError:
-        return None
-
-
-def created_in_window(row: Mapping[str, Any], start: datetime | None, end: datetime | None) -> bool:
-    """start <= createdAt < end, compared at whole seconds (the precision both transports
-    share: a row at 12:00:00.900 shown as 12:00:00 is in a window from 12:00:00.500)."""
-    created = created_at(row)
-    if created is None:
-        return True  # kept: the normalizer rejects it visibly (quarantine)
-    floor = None if start is None else start.astimezone(UTC).replace(microsecond=0)
-    return (floor is None or created >= floor) and (end is None or created < end)
 
 
 def _not_newest_first(times: list[datetime], previous_oldest: datetime | None) -> bool:
@@ -110,72 +65,26 @@ def _not_newest_first(times: list[datetime], previous_oldest: datetime | None) -
     return False
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
-@dataclass(slots=True)
-class Newest:
-    """The newest `createdAt` delivered, ignoring records dated beyond `limit`."""
-
-    limit: datetime
-    value: datetime | None = None
-    beyond: bool = False  # some record was dated beyond the limit
-
-    def see(self, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
-            moment = created_at(row)
-            if moment is None:
-                continue
-            if moment > self.limit:
-                self.beyond = True
-            elif self.value is None or moment > self.value:
-                self.value = moment
-
-    def watermark(self, old: datetime | None) -> datetime | None:
-        newest = self.value if self.value is not None else (self.limit if self.beyond else None)
-        if old is None or old > self.limit:  # an old mark from a skewed past is not kept
-            return newest
-        return old if newest is None else max(old, newest)
-
-
-@dataclass(slots=True)
-class WindowPage:
-    """A page of a window walk: rows kept (inside the window), and on the window's
-    last page the report of the whole walk."""
-
-    rows: list[dict[str, Any]]
-    listing: ListingPage
-    report: WindowReport | None = None
-
-
-@dataclass(slots=True)
-class WindowRead:
-    """One window read: its pages as they come, then its report."""
-
-    start: datetime | None
-    end: datetime | None
-    status: str | None = None
-    label: str = ""
-    retry: bool = True  # read once more when short
-    newest: Newest | None = None
-    report: WindowReport | None = None
-    pages_fetched: int = 0
-    oldest_seen: datetime | None = None  # of this read, for the late sweep's diff
-    statuses_seen: set[str] = field(default_factory=set)
-
-
 class WindowedPayShack:
-    """`pages`, `window_pages`, `day_pages` for a transport that provides `listing`."""
+    """`pages` (incremental, then the late sweep), `window_pages` (backfills) and
+    `reread_pages` (the daily re-read) for a transport that provides `listing`."""
 
     overlap: timedelta
     sync_start: date | None
     clock_tolerance: timedelta
     _now: Callable[[], datetime]
-    # The transport can filter the listing by status (and look pay-ins up by id).
+    # The transport can filter the listing by status and look a pay-in up by id.
     status_filter: bool = False
+    late_change_days: int = 3
+    late_change_max_pages: int = 1000
+    open_payins: OpenPayIns | None = None  # our stored open pay-ins, for the sweep's diff
+    last_sweep: LateSweep | None = None  # counters of the latest sweep (tests, bench)
 
     def listing(self, query: ListingQuery) -> AsyncGenerator[ListingPage, None]:
+        raise NotImplementedError
+
+    async def lookup(self, txn_id: str) -> list[dict[str, Any]]:
+        """The pay-in with this id as the provider holds it now (with `status_filter`)."""
         raise NotImplementedError
 
     # --- one window -------------------------------------------------------------------
@@ -226,9 +135,10 @@ class WindowedPayShack:
                 pages += 1
                 read.pages_fetched += 1
                 tally.add(listed)
+                moments = [created_at(r) for r in listed.rows]  # parsed once per row
+                times = [t for t in moments if t is not None]
                 if read.newest is not None:
-                    read.newest.see(listed.rows)
-                times = [t for r in listed.rows if (t := created_at(r)) is not None]
+                    read.newest.see(times)
                 for row in listed.rows:
                     if isinstance(status := row.get("txnStatus"), str):
                         read.statuses_seen.add(status)
@@ -239,7 +149,11 @@ class WindowedPayShack:
                     previous_oldest = oldest
                     if read.oldest_seen is None or oldest < read.oldest_seen:
                         read.oldest_seen = oldest
-                kept = [r for r in listed.rows if created_in_window(r, read.start, read.end)]
+                kept = [
+                    r
+                    for r, t in zip(listed.rows, moments, strict=True)
+                    if in_window(t, read.start, read.end)
+                ]
                 ending: Ending | None = None
                 if not listed.rows:
                     ending = "empty-page"
@@ -276,14 +190,26 @@ class WindowedPayShack:
     ) -> None:
         await self.aclose()
 
+    async def __aenter__(self) -> WindowedPayShack:
+        return self
+
     async def aclose(self) -> None:
         """Release what `async with transport` holds (a client, a browser)."""
+
+    @property
+    def holding(self) -> bool:
+        """Whether `async with transport` holds its shared client or browser now."""
+        return False
 
     @asynccontextmanager
     async def held(self) -> AsyncIterator[None]:
         """Keep what the walks of one run share (a browser, an HTTP client) open across
-        them; a transport without such a thing holds nothing."""
-        yield
+        them, unless it is held already (`async with transport`)."""
+        if self.holding:
+            yield
+            return
+        async with self:
+            yield
 
     async def pages(self, state: Mapping[str, str]) -> AsyncGenerator[RawPage, None]:
         async with self.held():
@@ -306,19 +232,19 @@ class WindowedPayShack:
                 if mark is not None:
                     checkpoint[WATERMARK] = iso(mark)
             yield RawPage(page.rows, checkpoint, page_no, "window", page.report)
-        async for raw in self.after_window(state, start, newest.watermark(old), page_no):
+        sweep = LateSweep(
+            self,
+            days=self.late_change_days,
+            max_pages=self.late_change_max_pages,
+            open_payins=self.open_payins,
+            lookup=self._lookup(),
+        )
+        self.last_sweep = sweep
+        async for raw in sweep.run(state, start, newest.watermark(old), page_no):
             yield raw
 
-    async def after_window(
-        self,
-        state: Mapping[str, str],
-        window_start: datetime | None,
-        newest: datetime | None,
-        pages_so_far: int,
-    ) -> AsyncGenerator[RawPage, None]:
-        """More streams of the incremental run after its window (the late sweep)."""
-        return
-        yield  # pragma: no cover - makes this an async generator
+    def _lookup(self) -> Lookup | None:
+        return self.lookup if self.status_filter else None
 
     # --- backfill and re-read -----------------------------------------------------------
 
