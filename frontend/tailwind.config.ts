@@ -21,6 +21,7 @@ const config: Config = {
         'border-hover': v('border-hover'),
         accent: v('accent'),
         'accent-hover': v('accent-hover'),
+        'accent-fg': v('accent-fg'),
         success: v('success'),
         failed: v('failed'),
         pending: v('pending'),

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     # Vima. Empty base URL means "use the sandbox" in the demo.
     vima_api_key: SecretStr | None = None
     vima_base_url: AnyHttpUrl | None = None
+    # The spec's two ways to authenticate: `apikey=` (VIMA_API_KEY) or HTTP Basic
+    # (VIMA_USERNAME / VIMA_PASSWORD).
+    vima_auth: Literal["api_key", "basic"] = "api_key"
+    vima_username: SecretStr | None = None
+    vima_password: SecretStr | None = None
     vima_sync_interval_minutes: PositiveInt = 5
     vima_sync_start: date | None = None
     vima_max_pages_per_run: PositiveInt = 2000
@@ -75,6 +80,10 @@ class Settings(BaseSettings):
     payshack_transport: Literal["api", "browser"] = "api"
     payshack_fallback_to_browser: bool = False
     payshack_sync_interval_minutes: PositiveInt = 10
+    # Both sources' interval in seconds instead of the minutes above; the demo sets 30
+    # when it syncs from its local sandboxes (a visitor sees figures move within a
+    # minute). Unset in production: the minutes apply.
+    sync_interval_seconds: PositiveInt | None = None
     payshack_sync_start: date | None = None
     payshack_overlap_minutes: NonNegativeInt = 120
     # Late status changes (payshack/late.py): a change within this many days of a pay-in's
@@ -155,6 +164,28 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: PositiveInt = 20
     login_max_failures_per_account: PositiveInt = 20
 
+    # --- alerts (docs/alerts.md)
+    alerts_enabled: bool = True
+    # smtp://user:pass@host:port (add ?starttls=1 to upgrade) or smtps://… (TLS at once).
+    smtp_url: SecretStr | None = None
+    alerts_from: str = "psp-dashboard@localhost"
+    # Signs webhook bodies of channels that have no secret of their own.
+    alert_webhook_secret: SecretStr | None = None
+    # Encrypts channel URLs and secrets at rest; unset: a key file under DATA_DIR.
+    alerts_encryption_key: SecretStr | None = None
+
+    @field_validator("smtp_url", "alert_webhook_secret", "alerts_encryption_key", mode="before")
+    @classmethod
+    def _blank_secret_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("smtp://", "smtps://")):
+            raise ValueError("expected smtp://user:pass@host:port or smtps://…")
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: Any) -> Any:
@@ -190,7 +221,13 @@ class Settings(BaseSettings):
         return SecretStr(raw)
 
     @field_validator(
-        "vima_base_url", "payshack_base_url", "payshack_api_url", "vima_api_key", mode="before"
+        "vima_base_url",
+        "payshack_base_url",
+        "payshack_api_url",
+        "vima_api_key",
+        "vima_username",
+        "vima_password",
+        mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:

@@ -22,6 +22,7 @@ from psp_dashboard.sandbox.server import serve_sandboxes
 from psp_dashboard.sandbox.state import Sandbox
 from psp_dashboard.sync.sources import SourceEndpoints, endpoints_from_settings
 
+DEMO_SYNC_SECONDS = 30
 DEFAULT_DEMO_ARGS = "--days 30 --per-day 2000 --living --rate 0.5 --settle-rate 0.2"
 
 
@@ -57,6 +58,7 @@ async def start_demo_sources(settings: Settings, stack: AsyncExitStack) -> DemoS
                 endpoints,
                 vima_base_url=running.vima_base_url,
                 vima_api_key=SecretStr(creds.vima_apikey),
+                vima_auth="api_key",
             )
             lines.append(f"Vima: sandbox at {running.vima_base_url}")
         if "payshack" in missing:
@@ -71,6 +73,10 @@ async def start_demo_sources(settings: Settings, stack: AsyncExitStack) -> DemoS
             settings = settings.model_copy(update={"payshack_page_pause_ms": 0})
             lines.append(f"PayShack: sandbox at {running.payshack_base_url}")
         endpoints = replace(endpoints, sandbox=frozenset(missing))
+        if settings.sync_interval_seconds is None:
+            # The sandboxes are local and cheap to read: sync every 30 s so a visitor
+            # sees the figures move within a minute (SYNC_INTERVAL_SECONDS overrides).
+            settings = settings.model_copy(update={"sync_interval_seconds": DEMO_SYNC_SECONDS})
     for source in ("vima", "payshack"):
         if source not in missing:
             lines.append(f"{source}: configured provider")

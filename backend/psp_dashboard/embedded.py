@@ -33,17 +33,28 @@ def start_embedded_postgres(data_dir: Path) -> str:
 
     pgdata = (data_dir / "postgres").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
+    quiet_pgserver()
+    if not (pgdata / "PG_VERSION").exists():
+        log.info("embedded postgresql: creating its data directory", extra={"pgdata": str(pgdata)})
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
     exists = server.psql(
         "SELECT 1 FROM pg_database WHERE datname = 'psp_dashboard';"  # == EMBEDDED_DB_NAME
     )
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")
+        log.info("embedded postgresql: database created", extra={"database": EMBEDDED_DB_NAME})
     url = f"postgresql+asyncpg://postgres@/{EMBEDDED_DB_NAME}?host={pgdata}"
     _held["postgres"] = server
     _held["postgres_url"] = url
     log.info("embedded postgresql started", extra={"pgdata": str(pgdata)})
     return url
+
+
+def quiet_pgserver() -> None:
+    """pgserver logs every command it runs at INFO with its whole output (initdb's ~30
+    lines, each `psql` answer): one line per step of ours says what happened. Its
+    warnings and errors (a failed start quotes the server log) still come through."""
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 def start_embedded_redis(data_dir: Path) -> str:
@@ -77,6 +88,10 @@ def stop_embedded() -> None:
 
         try:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pg.pgdata, user=pg.system_user)
+            # Stopped: pgserver's own exit hook would stop it again, fail, and log the
+            # failure with pg_ctl's whole output.
+            pg.cleanup_mode = None
+            log.info("embedded postgresql stopped")
         except Exception as exc:  # already stopped is fine; anything else is logged
             log.warning("embedded postgresql stop failed", extra={"error": type(exc).__name__})
     _held.pop("postgres_url", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from psp_dashboard.alerts import jobs as alert_jobs
 from psp_dashboard.reconciliation import tasks as reconciliation_tasks
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync import jobs as sync_jobs
@@ -13,6 +14,7 @@ from psp_dashboard.worker import Worker
 DOMAIN_JOBS: tuple[Callable[[Worker], None], ...] = (
     sync_jobs.register_jobs,
     reconciliation_tasks.register_jobs,
+    alert_jobs.register_jobs,
 )
 
 

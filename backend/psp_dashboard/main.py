@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from psp_dashboard import __version__
+from psp_dashboard.alerts import endpoints as alerts
 from psp_dashboard.api.body_guard import RequestBodyGuard
 from psp_dashboard.api.docs import install_docs
 from psp_dashboard.api.errors import install_error_handlers
@@ -28,6 +29,7 @@ from psp_dashboard.events_endpoints import router as events_router
 from psp_dashboard.export import endpoints as export
 from psp_dashboard.health.endpoints import router as health_router
 from psp_dashboard.metrics import endpoints as metrics
+from psp_dashboard.payments import endpoints as payments
 from psp_dashboard.reconciliation import endpoints as reconciliation
 from psp_dashboard.runtime import Runtime, open_runtime
 from psp_dashboard.sync import endpoints as sync
@@ -41,18 +43,21 @@ ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     transactions.router,
     metrics.router,
+    payments.router,
     reconciliation.router,
     export.router,
     sync.router,
     events_router,
     audit.router,
     users.router,
+    alerts.router,
 )
 
 # Routers whose calls cost real database work: API tokens are rate-limited there.
 EXPENSIVE_ROUTERS: tuple[APIRouter, ...] = (
     transactions.router,
     metrics.router,
+    payments.router,
     reconciliation.router,
     export.router,
     audit.router,

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
+from psp_dashboard.alerts import service as alert_service
 from psp_dashboard.auth import bootstrap
 from psp_dashboard.jobs import start_worker
+from psp_dashboard.reconciliation.catch_up import catch_up
 from psp_dashboard.runtime import Runtime
 
 
@@ -18,6 +20,14 @@ async def start_background(runtime: Runtime, stack: AsyncExitStack, *, demo: boo
     admin = await bootstrap.ensure_admin(runtime)
     if admin is not None:
         lines.append(f"Admin user created: {admin} (password from ADMIN_PASSWORD)")
+    if runtime.settings.alerts_enabled:
+        # The sandboxes' living world pays far faster than its seeded history: against
+        # that history every hour would look like a failures spike.
+        sandboxed = runtime.endpoints is not None and bool(runtime.endpoints.sandbox)
+        async with runtime.engine.begin() as conn:
+            off = ("failures_spike",) if sandboxed else ()
+            if await alert_service.ensure_defaults(conn, disabled=off):
+                lines.append("Alerts: default rules and the in-app channel added (docs/alerts.md)")
     # Decided on the settings, not the command: `psp run` against a real database is
     # not a demo, and a real database must not keep demo users from an earlier one.
     demo_users = bootstrap.demo_mode(runtime.settings)
@@ -27,6 +37,11 @@ async def start_background(runtime: Runtime, stack: AsyncExitStack, *, demo: boo
     if demo:
         worker = start_worker(runtime)
         stack.push_async_callback(worker.shutdown)
+        # Reconcile the seeded days once the first syncs are in, so the first visit
+        # shows results (reconciliation/catch_up.py; progress: GET /reconciliation/catch-up).
+        # Only over sandboxes: `psp run` against real providers leaves history to 02:00.
+        if runtime.endpoints is not None and runtime.endpoints.sandbox:
+            runtime.tasks.spawn(catch_up(runtime, runtime.tasks.stop), name="recon-catch-up")
         if demo_users:
             logins = await bootstrap.ensure_demo_users(runtime)
             path = bootstrap.hand_out_demo_logins(logins, runtime.settings.data_dir)

@@ -19,6 +19,7 @@ const PAGES = [
   'reconciliation/index.html',
   'sync/index.html',
   'settings/index.html',
+  'alerts/index.html',
 ];
 
 if (!existsSync(out)) {

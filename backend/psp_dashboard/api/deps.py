@@ -37,4 +37,8 @@ async def get_conn(runtime: RuntimeDep) -> AsyncIterator[AsyncConnection]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 CacheDep = Annotated[Cache, Depends(get_cache)]
-ConnDep = Annotated[AsyncConnection, Depends(get_conn)]
+# scope="function": the transaction commits when the endpoint returns, before the
+# response is sent. With the default ("request") FastAPI commits after sending, so a
+# client could be told 200 for a write whose commit then fails, or read its own write
+# back before it is visible.
+ConnDep = Annotated[AsyncConnection, Depends(get_conn, scope="function")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from psp_dashboard.audit.labels import TargetNames, action_label, target_label
 from psp_dashboard.auth.principal import Principal, client_ip_var
 from psp_dashboard.kit.locks import transaction_lock
 from psp_dashboard.logs import request_id_var
@@ -147,6 +149,7 @@ class AuditFilter:
     action: str | None = None
     from_date: date | None = None
     to_date: date | None = None
+    up_to_id: int | None = None  # an export: the entries there were when it was asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,8 @@ def _conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
     if flt.to_date:
         end = datetime.combine(flt.to_date + timedelta(days=1), time(), UTC)
         conditions.append(audit_log.c.at < end)
+    if flt.up_to_id is not None:
+        conditions.append(audit_log.c.id <= flt.up_to_id)
     return conditions
 
 
@@ -196,34 +201,54 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _shape(m: Any, names: TargetNames) -> dict[str, Any]:
+    return {
+        # A string: a BIGSERIAL may outgrow what a JavaScript number holds exactly.
+        "id": str(m["id"]),
+        "created_at": _iso(m["at"]),
+        "actor": m["actor_email"],
+        "actor_id": None if m["actor_id"] is None else str(m["actor_id"]),
+        "action": m["action"],
+        "action_label": action_label(m["action"], m["outcome"], m["params"] or {}),
+        "target": m["target"],
+        "target_label": target_label(m, names),
+        "details": m["params"],
+        "outcome": m["outcome"],
+        "ip": m["ip"],
+        "request_id": m["request_id"],
+    }
+
+
+async def shaped(conn: AsyncConnection, found: Sequence[Any]) -> list[dict[str, Any]]:
+    """Entries as the API shows them, labels included (targets looked up per page)."""
+    names = await TargetNames.load(conn, found)
+    return [_shape(m, names) for m in found]
+
+
+def ordered(flt: AuditFilter) -> Any:
+    """The entries `flt` selects, newest first (the order of the list and the export)."""
+    return (
+        select(audit_log)
+        .where(*_conditions(flt))
+        .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+    )
+
+
+async def count_entries(conn: AsyncConnection, flt: AuditFilter) -> int:
+    stmt = select(func.count()).select_from(audit_log).where(*_conditions(flt))
+    return int((await conn.execute(stmt)).scalar_one())
+
+
 async def list_entries(
     conn: AsyncConnection, flt: AuditFilter, *, page: int, limit: int
 ) -> AuditPage:
-    conditions = _conditions(flt)
-    total = (
-        await conn.execute(select(func.count()).select_from(audit_log).where(*conditions))
-    ).scalar_one()
-    rows = await conn.execute(
-        select(audit_log)
-        .where(*conditions)
-        .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
-        .limit(limit)
-        .offset((page - 1) * limit)
-    )
-    items = [
-        {
-            # A string: a BIGSERIAL may outgrow what a JavaScript number holds exactly.
-            "id": str(m["id"]),
-            "created_at": _iso(m["at"]),
-            "actor": m["actor_email"],
-            "actor_id": None if m["actor_id"] is None else str(m["actor_id"]),
-            "action": m["action"],
-            "target": m["target"],
-            "details": m["params"],
-            "outcome": m["outcome"],
-            "ip": m["ip"],
-            "request_id": m["request_id"],
-        }
-        for m in rows.mappings()
-    ]
-    return AuditPage(items=items, page=page, limit=limit, total=int(total))
+    total = await count_entries(conn, flt)
+    rows = await conn.execute(ordered(flt).limit(limit).offset((page - 1) * limit))
+    items = await shaped(conn, list(rows.mappings()))
+    return AuditPage(items=items, page=page, limit=limit, total=total)
+
+
+async def get_entry(conn: AsyncConnection, entry_id: int) -> dict[str, Any] | None:
+    rows = await conn.execute(select(audit_log).where(audit_log.c.id == entry_id))
+    items = await shaped(conn, list(rows.mappings()))
+    return items[0] if items else None

@@ -11,6 +11,7 @@ from psp_dashboard.api.security_headers import cookie_is_secure
 from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth import service
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
+from psp_dashboard.auth.form_login import router as form_login_router
 from psp_dashboard.auth.principal import Principal
 from psp_dashboard.auth.schemas import LoginIn, MeOut, SignedOutOut
 from psp_dashboard.auth.sessions import SESSION_COOKIE, Session
@@ -98,4 +99,5 @@ async def me(principal: ViewerDep, request: Request, response: Response) -> dict
 
 
 router.include_router(auth)
+router.include_router(form_login_router)
 router.include_router(tokens_router)

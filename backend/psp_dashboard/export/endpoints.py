@@ -28,7 +28,9 @@ router = APIRouter(prefix="/export", tags=["export"], route_class=ValidatedRoute
     summary="Download a day's reconciliation as CSV or XLSX (analysts and admins)",
     response_class=StreamingResponse,
     responses={
-        **file_responses("The file, streamed (header row first; amounts exact)"),
+        **file_responses(
+            "The file, streamed (header row first; amounts exact, 2 decimals; times UTC)"
+        ),
         404: {"description": "The day has no reconciliation run"},
         **AUTH_RESPONSES,
     },
@@ -56,7 +58,10 @@ async def export_reconciliation(
     summary="Download the filtered transactions as CSV or XLSX (analysts and admins)",
     response_class=StreamingResponse,
     responses={
-        **file_responses("The file, streamed (header row first; amounts exact to 4 decimals)"),
+        **file_responses(
+            "The file, streamed (header row first; amounts exact, with their currency's "
+            "decimals; times UTC)"
+        ),
         400: {
             "description": "Invalid parameters, or more rows than EXPORT_MAX_ROWS "
             '(details: {"field": "filters", "reason": "export_too_large", "rows", '

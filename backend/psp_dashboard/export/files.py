@@ -9,7 +9,7 @@ from typing import Any
 from starlette.responses import StreamingResponse
 
 from psp_dashboard.errors import ValidationFailed
-from psp_dashboard.kit.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from psp_dashboard.kit.tabular import CSV_MEDIA_TYPE, EXPORT_TIMEZONE, XLSX_MEDIA_TYPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,13 @@ def file_responses(description: str) -> dict[int | str, dict[str, Any]]:
     return {
         200: {
             "description": description,
+            "headers": {
+                "X-Export-Rows": {"description": "Rows in the file", "schema": {"type": "integer"}},
+                "X-Export-Timezone": {
+                    "description": "Zone of every date and time in the file (UTC)",
+                    "schema": {"type": "string"},
+                },
+            },
             "content": {
                 CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
                 XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
@@ -48,6 +55,8 @@ def download(export: Export) -> StreamingResponse:
         headers={
             "Content-Disposition": f'attachment; filename="{export.filename}"',
             "X-Export-Rows": str(export.rows),
+            # The zone of every date and time in the file (XLSX date-times carry none).
+            "X-Export-Timezone": EXPORT_TIMEZONE,
             # A file of payment data: never kept by a browser or proxy cache.
             "Cache-Control": "no-store",
         },

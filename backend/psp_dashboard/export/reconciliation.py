@@ -2,7 +2,8 @@
 
 Rows come from a server-side cursor in batches and leave as they come
 (`kit/streaming.py`): memory stays flat at any size. Amounts are the stored
-NUMERIC(18,4) values, written exactly (`kit/tabular.py`).
+NUMERIC(18,4) values, written exactly with the rupee's 2 decimals (`kit/tabular.py`;
+both providers' pay-ins are INR).
 
 `type` narrows to one kind of row; without it the file holds every discrepancy and
 missing row; `matched` gives the matched pairs, `all` both. Matched pairs are stored as
@@ -38,7 +39,7 @@ _WIDTHS = {
 }  # fmt: skip
 _KINDS: dict[str, Kind] = {
     "vima_amount": "money", "payshack_amount": "money", "amount_diff": "money",
-    "resolved_at": "timestamp", "first_seen_at": "timestamp",
+    "resolved_at": "timestamp", "first_seen_at": "timestamp", "recon_date": "date",
 }  # fmt: skip
 # In the order the queries below select them.
 COLUMNS = tuple(Column(name, _KINDS.get(name, "text"), w) for name, w in _WIDTHS.items())

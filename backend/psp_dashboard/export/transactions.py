@@ -41,8 +41,15 @@ _KINDS: dict[str, Any] = {
     "completed_at": "timestamp",
 }
 _WIDTHS = {"id": 38, "created_at": 22, "updated_at": 22, "completed_at": 22, "amount": 14}
+_MONEY_CURRENCY = "currency"  # each row's amount and fee are in that row's currency
 COLUMNS: tuple[Column, ...] = tuple(
-    Column(name, _KINDS.get(name, "text"), _WIDTHS.get(name, 18)) for name in repository.FIELDS
+    Column(
+        name,
+        _KINDS.get(name, "text"),
+        _WIDTHS.get(name, 18),
+        _MONEY_CURRENCY if _KINDS.get(name) == "money" else None,
+    )
+    for name in repository.FIELDS
 )
 
 
@@ -57,7 +64,10 @@ def filename(filters: TransactionFilters, fmt: Format, today: date) -> str:
 
 def _copy_statement(filters: TransactionFilters, sort_by: str, order: str, cap: int) -> Select[Any]:
     src, where = repository.source(filters)
-    cells = [sql_csv_cell(src.c[c.name], c.kind).label(c.name) for c in COLUMNS]
+    cells = [
+        sql_csv_cell(src.c[c.name], c.kind, src.c[c.currency] if c.currency else None).label(c.name)
+        for c in COLUMNS
+    ]
     return repository.ordered(select(*cells).where(*where), src, sort_by, order).limit(cap)
 
 

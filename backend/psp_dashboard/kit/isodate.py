@@ -7,18 +7,22 @@ Pydantic's lax mode reads `0` or `1700000000` as a Unix time (so `?date=0` answe
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only (`\d` also takes other scripts' digits) and the whole string (`$`
+# would let a trailing newline through).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_only(value: Any) -> Any:
-    if isinstance(value, bool | int | float) or (
-        isinstance(value, str) and not _ISO_DATE.match(value)
-    ):
+    """Only a `YYYY-MM-DD` string (or a `date` built in code): a Unix time, a datetime
+    string (`2026-01-15T00:00:00`) or a week date is refused, never read as some day."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise ValueError("expected a date as YYYY-MM-DD")
     return value
 

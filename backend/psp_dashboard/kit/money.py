@@ -143,3 +143,44 @@ def format_inr(amount: Decimal, *, places: int = 2, symbol: bool = True) -> str:
     whole, _, fraction = text.partition(".")
     body = group_indian(whole) + (f".{fraction}" if places > 0 else "")
     return f"{sign}{'₹' if symbol else ''}{body}"
+
+
+# ISO 4217 minor-unit exponents of the currencies that differ from the usual 2 (a
+# currency absent here, INR, USD and EUR among them, has 2).
+_EXPONENTS: dict[str, int] = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX",
+         "UYI", "VND", "VUV", "XAF", "XOF", "XPF"),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}  # fmt: skip
+DEFAULT_EXPONENT = 2
+
+
+def currency_exponent(currency: str | None) -> int:
+    """Digits after the decimal point of `currency`'s minor unit (ISO 4217): 2 for INR,
+    0 for JPY, 3 for BHD. Unknown or missing codes get 2, the common case."""
+    if not currency:
+        return DEFAULT_EXPONENT
+    return _EXPONENTS.get(currency.strip().upper(), DEFAULT_EXPONENT)
+
+
+def currency_exponents() -> dict[str, int]:
+    """The codes whose exponent is not `DEFAULT_EXPONENT` (for SQL that mirrors
+    `format_amount`)."""
+    return dict(_EXPONENTS)
+
+
+def format_amount(amount: Decimal, currency: str | None) -> str:
+    """`amount` as plain text with its currency's decimals (`100.0000` INR → `100.00`,
+    JPY → `100`), exactly: digits beyond the exponent that are not zero are kept
+    (`0.0001` INR stays `0.0001`) rather than rounded away."""
+    if not amount.is_finite():
+        raise ValueError(f"cannot format {amount!r} as an amount")
+    places = Decimal(1).scaleb(-currency_exponent(currency))
+    short = amount.quantize(places, rounding=ROUND_HALF_UP)
+    if short != amount:
+        short = amount.normalize()
+    return f"{short + 0 if short.is_zero() else short:f}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 
@@ -30,8 +30,8 @@ def offset_of(page: int, limit: int) -> int:
     offset = (page - 1) * limit
     if offset > MAX_OFFSET:
         raise ValidationFailed(
-            f"Pages deeper than {MAX_OFFSET:,} rows are not served; narrow the filters "
-            "or export the rows",
+            f"Pages deeper than {MAX_OFFSET:,} rows are not served by number; follow "
+            "`meta.next_cursor` with `cursor=`, narrow the filters or export the rows",
             {
                 "field": "page",
                 "reason": "too_deep",
@@ -42,5 +42,6 @@ def offset_of(page: int, limit: int) -> int:
     return offset
 
 
-def page_meta(page: int, limit: int, total: int) -> dict[str, int]:
+def page_meta(page: int, limit: int, total: int) -> dict[str, Any]:
+    """Any: the keyset lists add `next_cursor` (a string or None) to it."""
     return {"page": page, "limit": limit, "total": total, "total_pages": -(-total // limit)}

@@ -38,9 +38,11 @@ def sums(
     dimensions: Sequence[str],
     *,
     tag: int | None = None,
+    linked: bool = False,
 ) -> list[Select[Any]]:
-    """SELECTs whose UNION ALL holds `dimensions`, `count`, `amount` (and `tag`) rows for
-    [start, end) with the `equal` filters; open ends mean "all time". Aggregate on top.
+    """SELECTs whose UNION ALL holds `dimensions`, `count`, `amount` (with `linked`:
+    `counterpart_count`, `counterpart_amount`; and `tag`) rows for [start, end) with the
+    `equal` filters; open ends mean "all time". Aggregate on top.
 
     `start`/`end` must fall on bucket edges (`models.rollup.on_bucket_edge`).
     """
@@ -49,6 +51,11 @@ def sums(
     def columns(table: Table) -> list[ColumnElement[Any]]:
         out: list[ColumnElement[Any]] = [table.c[d].label(d) for d in dimensions]
         out += [table.c["count"].label("count"), table.c["amount"].label("amount")]
+        if linked:
+            out += [
+                table.c["counterpart_count"].label("counterpart_count"),
+                table.c["counterpart_amount"].label("counterpart_amount"),
+            ]
         if tag is not None:
             out.append(literal(tag).label("tag"))
         return out

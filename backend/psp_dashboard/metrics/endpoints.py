@@ -29,12 +29,14 @@ from psp_dashboard.kit.json import RawJSONResponse, dumps
 from psp_dashboard.kit.params import TimezoneDep
 from psp_dashboard.kit.periods import Compare, Period, resolve_period
 from psp_dashboard.metrics import schemas, service
+from psp_dashboard.metrics.clock import NowDep, in_progress, same_elapsed
 from psp_dashboard.metrics.params import (
     CompareQuery,
     FromDateQuery,
     Granularity,
     MetricFiltersDep,
     ToDateQuery,
+    UnitQuery,
 )
 from psp_dashboard.runtime import Runtime
 
@@ -85,19 +87,23 @@ async def overview(
     cache: CacheDep,
     filters: MetricFiltersDep,
     tz: TimezoneDep,
+    now: NowDep,
     from_date: FromDateQuery = None,
     to_date: ToDateQuery = None,
     compare: CompareQuery = "previous_period",
 ) -> Response:
-    period = resolve_period(from_date, to_date, tz)
-    params = _key_params(period, compare=compare, **filters.as_params())
+    period = resolve_period(from_date, to_date, tz, now=now)
+    cut = same_elapsed(period, period.previous(compare), now)
+    params = _key_params(
+        period, compare=compare, until=cut and cut.isoformat(), **filters.as_params()
+    )
     return await _respond(
         runtime,
         cache,
         "overview",
         TTL_METRICS_OVERVIEW,
         params,
-        lambda conn: service.overview(conn, period, filters, compare),
+        lambda conn: service.overview(conn, period, filters, compare, now),
     )
 
 
@@ -114,17 +120,19 @@ async def by_project(
     cache: CacheDep,
     filters: MetricFiltersDep,
     tz: TimezoneDep,
+    now: NowDep,
     from_date: FromDateQuery = None,
     to_date: ToDateQuery = None,
+    unit: UnitQuery = "rows",
 ) -> Response:
-    period = resolve_period(from_date, to_date, tz)
+    period = resolve_period(from_date, to_date, tz, now=now)
     return await _respond(
         runtime,
         cache,
         "by_project",
         TTL_METRICS_BY_PROJECT,
-        _key_params(period, **filters.as_params()),
-        lambda conn: service.by_project(conn, period, filters),
+        _key_params(period, unit=unit, **filters.as_params()),
+        lambda conn: service.by_project(conn, period, filters, unit),
     )
 
 
@@ -141,23 +149,30 @@ async def trends(
     cache: CacheDep,
     filters: MetricFiltersDep,
     tz: TimezoneDep,
+    now: NowDep,
     from_date: Annotated[IsoDate, Query(description="First day (inclusive), YYYY-MM-DD")],
     to_date: Annotated[IsoDate, Query(description="Last day (inclusive), YYYY-MM-DD")],
     granularity: Annotated[Granularity, Query(description="Bucket size")] = "day",
     compare: Annotated[
         Compare | None, Query(description="Add the compared period's points (addition)")
     ] = None,
+    unit: UnitQuery = "rows",
 ) -> Response:
     period = resolve_period(from_date, to_date, tz)
     service.check_points(period, granularity)
-    params = _key_params(period, granularity=granularity, compare=compare, **filters.as_params())
+    # While the period is in progress the flags move with the clock: key on the minute.
+    at = now.isoformat() if in_progress(period, now) else None
+    params = _key_params(
+        period, granularity=granularity, compare=compare, unit=unit, now=at,
+        **filters.as_params(),
+    )  # fmt: skip
     return await _respond(
         runtime,
         cache,
         "trends",
         TTL_METRICS_TRENDS,
         params,
-        lambda conn: service.trends(conn, period, filters, granularity, compare),
+        lambda conn: service.trends(conn, period, filters, granularity, compare, unit, now),
     )
 
 
@@ -174,17 +189,19 @@ async def heatmap(
     cache: CacheDep,
     filters: MetricFiltersDep,
     tz: TimezoneDep,
+    now: NowDep,
     from_date: FromDateQuery = None,
     to_date: ToDateQuery = None,
+    unit: UnitQuery = "rows",
 ) -> Response:
-    period = resolve_period(from_date, to_date, tz, default_days=HEATMAP_DEFAULT_DAYS)
+    period = resolve_period(from_date, to_date, tz, default_days=HEATMAP_DEFAULT_DAYS, now=now)
     return await _respond(
         runtime,
         cache,
         "heatmap",
         TTL_METRICS_BREAKDOWN,
-        _key_params(period, **filters.as_params()),
-        lambda conn: service.heatmap(conn, period, filters),
+        _key_params(period, unit=unit, **filters.as_params()),
+        lambda conn: service.heatmap(conn, period, filters, unit),
     )
 
 

@@ -12,6 +12,7 @@ from psp_dashboard.kit.params import ProjectQuery, SourceQuery
 from psp_dashboard.kit.periods import Compare
 
 Granularity = Literal["hour", "day", "week"]
+Unit = Literal["rows", "payments"]
 
 FromDateQuery = Annotated[
     IsoDate | None,
@@ -34,6 +35,15 @@ CompareQuery = Annotated[
     Query(
         description="What `trends`/`comparison` compare against: the same number of days "
         "right before (`previous_period`) or the same days a week earlier",
+    ),
+]
+UnitQuery = Annotated[
+    Unit,
+    Query(
+        description="What is counted: `rows` (default, the contract's: every stored row, "
+        "so a pay-in seen by both Vima and PayShack counts twice) or `payments` (each "
+        "payment once: a PayShack row linked to its Vima record is left out; "
+        "docs/payments.md)",
     ),
 ]
 

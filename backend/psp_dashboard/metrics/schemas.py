@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from psp_dashboard.kit.json import JsonMoney, JsonPercent
 from psp_dashboard.kit.periods import Compare
-from psp_dashboard.metrics.params import Granularity
+from psp_dashboard.metrics.params import Granularity, Unit
 
 
 class PeriodOut(BaseModel):
@@ -44,11 +44,41 @@ class OverviewTrends(BaseModel):
     )
 
 
+class ComparedPayments(Figure):
+    by_status: dict[str, Figure]
+
+
 class Comparison(BaseModel):
     compare: Compare
     period: PeriodOut
+    partial: bool = Field(
+        description="Addition: the period is in progress, so the compared period is cut "
+        "at the same elapsed point (`elapsed_until`)"
+    )
+    elapsed_until: datetime | None = Field(
+        description="Addition: the instant (UTC) the compared period is summed until "
+        "when `partial`, e.g. yesterday 05:20 while today is at 05:20; null otherwise"
+    )
     total: Figure
     by_status: dict[str, Figure]
+    payments: ComparedPayments = Field(description="Addition: the compared payments")
+
+
+class ProjectPayments(Figure):
+    project: str | None
+    success_count: int
+    failed_count: int
+    success_rate: JsonPercent | None
+
+
+class Payments(Figure):
+    """Each payment once: rows less the counterpart rows (docs/payments.md)."""
+
+    by_status: dict[str, Figure]
+    by_project: list[ProjectPayments] = Field(description="Biggest count first")
+    conversion_rate: JsonPercent | None = Field(description="null when there is no data")
+    avg_ticket: JsonMoney | None = Field(description="null when there is no data")
+    trends: OverviewTrends = Field(description="Changes of the payment figures")
 
 
 class Overview(BaseModel):
@@ -59,6 +89,14 @@ class Overview(BaseModel):
     conversion_rate: JsonPercent | None = Field(description="null when there is no data")
     avg_ticket: JsonMoney | None = Field(description="null when there is no data")
     trends: OverviewTrends
+    payments: Payments = Field(
+        description="Addition: each payment counted once (`total`/`by_status`/`by_source` "
+        "count rows: a pay-in seen by Vima and PayShack is two rows, one payment)"
+    )
+    linked: int = Field(
+        description="Addition: rows of the period that are the counterpart of another "
+        "row (rows − linked = payments)"
+    )
     comparison: Comparison = Field(description="Addition: the period compared against")
 
 
@@ -74,6 +112,7 @@ class ProjectRow(RankedRow):
 
 class ByProject(BaseModel):
     period: PeriodOut
+    unit: Unit = Field(description="Addition: what the figures count (the `unit` asked)")
     projects: list[ProjectRow]
 
 
@@ -112,17 +151,27 @@ class Point(Figure):
     timestamp: datetime = Field(description="Bucket start, UTC")
     success_count: int
     failed_count: int
+    partial: bool = Field(
+        description="Addition: the bucket holds the current time; its figures are so far, not final"
+    )
+    future: bool = Field(description="Addition: the bucket starts after the current time")
 
 
 class TrendsComparison(BaseModel):
     compare: Compare
     period: PeriodOut
+    elapsed_until: datetime | None = Field(
+        description="Addition: while the period is in progress, the instant (UTC) of the "
+        "compared period as far into it as now is into this one (the points are whole: "
+        "mark this instant to compare equal spans); null otherwise"
+    )
     points: list[Point]
 
 
 class Trends(BaseModel):
     period: PeriodOut
     granularity: Granularity
+    unit: Unit = Field(description="Addition: what the figures count (the `unit` asked)")
     points: list[Point]
     comparison: TrendsComparison | None = Field(
         default=None, description="Present when `compare` is given"
@@ -136,6 +185,7 @@ class HeatmapCell(Figure):
 
 class Heatmap(BaseModel):
     period: PeriodOut
+    unit: Unit = Field(description="Addition: what the figures count (the `unit` asked)")
     cells: list[HeatmapCell]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +14,9 @@ from psp_dashboard.errors import ValidationFailed
 from psp_dashboard.kit.json import percent
 from psp_dashboard.kit.periods import Compare, Period
 from psp_dashboard.metrics import repository
+from psp_dashboard.metrics.clock import same_elapsed
 from psp_dashboard.metrics.figures import Currencies, Tally, change
-from psp_dashboard.metrics.params import MetricFilters
+from psp_dashboard.metrics.params import MetricFilters, Unit
 from psp_dashboard.models.rollup import on_bucket_edge
 
 STATUSES = ("success", "failed", "pending", "refunded")
@@ -67,22 +69,68 @@ def _points_change(now: Decimal | None, before: Decimal | None) -> Decimal | Non
     return None if now is None or before is None else now - before
 
 
+def _changes(
+    cur: Currencies,
+    total: Tally,
+    by_status: dict[str, Tally],
+    prev_total: Tally,
+    prev_status: dict[str, Tally],
+) -> dict[str, Decimal | None]:
+    return {
+        "total_change": change(total.count, prev_total.count),
+        "success_change": change(by_status["success"].count, prev_status["success"].count),
+        "failed_change": change(by_status["failed"].count, prev_status["failed"].count),
+        # Beyond the contract, for the dashboard's other KPI cards.
+        "pending_change": change(by_status["pending"].count, prev_status["pending"].count),
+        "amount_change": None if cur.mixed else change(total.amount(), prev_total.amount()),
+        "avg_ticket_change": _avg_change(cur, total, prev_total),
+        "conversion_change": _points_change(
+            percent(by_status["success"].count, total.count),
+            percent(prev_status["success"].count, prev_total.count),
+        ),
+    }
+
+
+def _payments(cells: Iterable[repository.Cell]) -> list[repository.Cell]:
+    """The cells as payments: each less its counterpart rows (`payments/links.py`)."""
+    return [
+        repository.Cell(c.key, c.currency, c.count - c.linked_count, c.amount - c.linked_amount)
+        for c in cells
+        if c.count - c.linked_count
+    ]
+
+
+def _by_project(cells: Iterable[repository.Cell]) -> list[repository.Cell]:
+    """(status, source, project) cells re-keyed (project, status) for `_ranked`."""
+    return [repository.Cell((c.key[2], c.key[0]), c.currency, c.count, c.amount) for c in cells]
+
+
 async def overview(
     conn: AsyncConnection,
     period: Period,
     filters: MetricFilters,
     compare: Compare,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
+    """Totals of the period and the change against `compare`. While the period is in
+    progress (`now` inside it) the compared period is cut at the same elapsed point, so
+    every change compares equal spans."""
     require_rollup_aligned(period)
     previous = period.previous(compare)
+    cut = same_elapsed(period, previous, now) if now is not None else None
     current_cells, previous_cells = await repository.status_source_totals(
-        conn, period, previous, filters
+        conn, period, previous, filters, previous_until=cut
     )
     total, prev_total = _total(current_cells), _total(previous_cells)
     by_status = _keyed(current_cells, 0, STATUSES)
     by_source = _keyed(current_cells, 1, SOURCES)
     prev_status = _keyed(previous_cells, 0, STATUSES)
+    pay_cells, prev_pay_cells = _payments(current_cells), _payments(previous_cells)
+    pay_total, prev_pay_total = _total(pay_cells), _total(prev_pay_cells)
+    pay_status = _keyed(pay_cells, 0, STATUSES)
+    prev_pay_status = _keyed(prev_pay_cells, 0, STATUSES)
     cur = Currencies.of([total, prev_total], filters.currency)
+    projects, _ = _ranked(_by_project(pay_cells), "project", cur)
     return {
         "period": period.as_json(),
         "total": {**cur.figure(total), "currency": cur.single},
@@ -90,24 +138,27 @@ async def overview(
         "by_source": {name: cur.figure(t) for name, t in by_source.items()},
         "conversion_rate": percent(by_status["success"].count, total.count),
         "avg_ticket": cur.average(total),
-        "trends": {
-            "total_change": change(total.count, prev_total.count),
-            "success_change": change(by_status["success"].count, prev_status["success"].count),
-            "failed_change": change(by_status["failed"].count, prev_status["failed"].count),
-            # Beyond the contract, for the dashboard's other KPI cards.
-            "pending_change": change(by_status["pending"].count, prev_status["pending"].count),
-            "amount_change": None if cur.mixed else change(total.amount(), prev_total.amount()),
-            "avg_ticket_change": _avg_change(cur, total, prev_total),
-            "conversion_change": _points_change(
-                percent(by_status["success"].count, total.count),
-                percent(prev_status["success"].count, prev_total.count),
-            ),
+        "trends": _changes(cur, total, by_status, prev_total, prev_status),
+        "payments": {
+            **cur.figure(pay_total),
+            "by_status": {name: cur.figure(t) for name, t in pay_status.items()},
+            "by_project": projects,
+            "conversion_rate": percent(pay_status["success"].count, pay_total.count),
+            "avg_ticket": cur.average(pay_total),
+            "trends": _changes(cur, pay_total, pay_status, prev_pay_total, prev_pay_status),
         },
+        "linked": sum(c.linked_count for c in current_cells),
         "comparison": {
             "compare": compare,
             "period": previous.as_json(),
+            "partial": cut is not None,
+            "elapsed_until": cut,
             "total": cur.figure(prev_total),
             "by_status": {name: cur.figure(t) for name, t in prev_status.items()},
+            "payments": {
+                **cur.figure(prev_pay_total),
+                "by_status": {name: cur.figure(t) for name, t in prev_pay_status.items()},
+            },
         },
     }
 
@@ -147,19 +198,20 @@ async def by_dimension(
     dimension: str,
     name: str,
     limit: int | None = None,
+    unit: Unit = "rows",
 ) -> tuple[list[dict[str, Any]], int, Currencies]:
     require_rollup_aligned(period)
-    cells = await repository.grouped_totals(conn, period, filters, dimension)
+    cells = await repository.grouped_totals(conn, period, filters, dimension, unit=unit)
     cur = Currencies.of([_total(cells)], filters.currency)
     rows, total = _ranked(cells, name, cur, limit)
     return rows, total, cur
 
 
 async def by_project(
-    conn: AsyncConnection, period: Period, filters: MetricFilters
+    conn: AsyncConnection, period: Period, filters: MetricFilters, unit: Unit = "rows"
 ) -> dict[str, Any]:
-    rows, _, _ = await by_dimension(conn, period, filters, "project", "project")
-    return {"period": period.as_json(), "projects": rows}
+    rows, _, _ = await by_dimension(conn, period, filters, "project", "project", unit=unit)
+    return {"period": period.as_json(), "unit": unit, "projects": rows}
 
 
 async def by_payment_method(
@@ -219,7 +271,11 @@ def check_points(period: Period, granularity: str) -> None:
         )
 
 
-def _points(rows: list[repository.BucketRow], cur: Currencies) -> list[dict[str, Any]]:
+def _points(
+    rows: list[repository.BucketRow], cur: Currencies, end: datetime, now: datetime | None
+) -> list[dict[str, Any]]:
+    """One point per bucket; `partial`: the bucket holds `now` (its figures are so far,
+    not a fall), `future`: it starts after `now` (nothing can be in it yet)."""
     points: list[dict[str, Any]] = []
     tallies: dict[Any, tuple[Tally, list[int]]] = {}
     for row in rows:
@@ -230,9 +286,19 @@ def _points(rows: list[repository.BucketRow], cur: Currencies) -> list[dict[str,
             tally.add(row.currency, row.count, row.amount)
             counts[0] += row.success_count
             counts[1] += row.failed_count
-    for start, (tally, (ok, failed)) in tallies.items():
+    starts = list(tallies)
+    for index, start in enumerate(starts):
+        tally, (ok, failed) = tallies[start]
+        stop = starts[index + 1] if index + 1 < len(starts) else end
         points.append(
-            {"timestamp": start, **cur.figure(tally), "success_count": ok, "failed_count": failed}
+            {
+                "timestamp": start,
+                **cur.figure(tally),
+                "success_count": ok,
+                "failed_count": failed,
+                "partial": now is not None and start <= now < stop,
+                "future": now is not None and now < start,
+            }
         )
     return points
 
@@ -243,12 +309,16 @@ async def trends(
     filters: MetricFilters,
     granularity: str,
     compare: Compare | None,
+    unit: Unit = "rows",
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     require_rollup_aligned(period)
     check_points(period, granularity)
-    rows = await repository.buckets(conn, period, filters, granularity)
+    rows = await repository.buckets(conn, period, filters, granularity, unit)
     previous = period.previous(compare) if compare else None
-    prev_rows = await repository.buckets(conn, previous, filters, granularity) if previous else []
+    prev_rows = (
+        await repository.buckets(conn, previous, filters, granularity, unit) if previous else []
+    )
     seen = Tally()
     for row in (*rows, *prev_rows):
         if row.currency is not None:
@@ -257,26 +327,32 @@ async def trends(
     payload: dict[str, Any] = {
         "period": period.as_json(),
         "granularity": granularity,
-        "points": _points(rows, cur),
+        "unit": unit,
+        "points": _points(rows, cur, period.end, now),
     }
     if previous is not None:
         payload["comparison"] = {
             "compare": compare,
             "period": previous.as_json(),
-            "points": _points(prev_rows, cur),
+            "elapsed_until": same_elapsed(period, previous, now) if now is not None else None,
+            # The compared period is over: none of its buckets is partial.
+            "points": _points(prev_rows, cur, previous.end, None),
         }
     return payload
 
 
-async def heatmap(conn: AsyncConnection, period: Period, filters: MetricFilters) -> dict[str, Any]:
+async def heatmap(
+    conn: AsyncConnection, period: Period, filters: MetricFilters, unit: Unit = "rows"
+) -> dict[str, Any]:
     require_rollup_aligned(period)
-    cells = await repository.weekday_hour_totals(conn, period, filters)
+    cells = await repository.weekday_hour_totals(conn, period, filters, unit)
     grid: dict[tuple[int, int], Tally] = {(d, h): Tally() for d in range(7) for h in range(24)}
     for cell in cells:
         grid[(cell.key[0], cell.key[1])].add(cell.currency, cell.count, cell.amount)
     cur = Currencies.of([_total(cells)], filters.currency)
     return {
         "period": period.as_json(),
+        "unit": unit,
         "cells": [
             {"weekday": day, "hour": hour, **cur.figure(tally)}
             for (day, hour), tally in sorted(grid.items())

@@ -59,6 +59,9 @@ transaction_rollup = Table(
     Column("count", BigInteger, nullable=False),
     Column("amount", Numeric(24, 4), nullable=False),
     Column("fee", Numeric(24, 4), nullable=False),
+    # Rows of the bucket that are another row's counterpart (payments/links.py, 0009).
+    Column("counterpart_count", BigInteger, nullable=False, server_default="0"),
+    Column("counterpart_amount", Numeric(24, 4), nullable=False, server_default="0"),
     PrimaryKeyConstraint(
         "bucket",
         "source",
@@ -84,6 +87,8 @@ transaction_rollup_daily = Table(
     Column("currency", CHAR(3), nullable=False),
     Column("count", BigInteger, nullable=False),
     Column("amount", Numeric(24, 4), nullable=False),
+    Column("counterpart_count", BigInteger, nullable=False, server_default="0"),
+    Column("counterpart_amount", Numeric(24, 4), nullable=False, server_default="0"),
     PrimaryKeyConstraint(
         "day", "source", "project", "status", "currency", name="pk_transaction_rollup_daily"
     ),

@@ -48,6 +48,8 @@ transactions = Table(
     Column("raw_data", JSONB),
     Column("data_hash", String(64)),
     Column("ingested_at", DateTime(timezone=True), server_default=func.now()),
+    # On a PayShack row: the Vima row that is the same payment (0009, payments/links.py).
+    Column("counterpart_of", UUID(as_uuid=True)),
     PrimaryKeyConstraint("id", "created_at", name="transactions_pkey"),
     postgresql_partition_by="RANGE (created_at)",
 )
@@ -69,16 +71,41 @@ Index(
     postgresql_where=_c.user_email.isnot(None),
 )
 Index("ix_transactions_user_phone", _c.user_phone, postgresql_where=_c.user_phone.isnot(None))
+# Payments counted once (0009): who points at a Vima row.
+Index(
+    "ix_transactions_counterpart_of",
+    _c.counterpart_of,
+    postgresql_where=_c.counterpart_of.isnot(None),
+)
+# Search by payer VPA (PayShack's `user_id`) and name (0012).
+Index(
+    "ix_transactions_user_id_lower",
+    func.lower(_c.user_id),
+    postgresql_where=_c.user_id.isnot(None),
+)
+Index(
+    "ix_transactions_user_name_lower",
+    func.lower(_c.user_name),
+    postgresql_where=_c.user_name.isnot(None),
+)
 
 # Columns only the system reads: the rest is the REST contract's transaction object, in
 # the contract's order (the table was laid out in that order).
 INTERNAL_COLUMNS = frozenset(
-    {"source_create_cursor", "source_update_cursor", "raw_data", "data_hash", "ingested_at"}
+    {
+        "source_create_cursor",
+        "source_update_cursor",
+        "raw_data",
+        "data_hash",
+        "ingested_at",
+        "counterpart_of",
+    }
 )
 CONTRACT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in transactions.columns if c.name not in INTERNAL_COLUMNS
 )
-# What ingestion writes: everything but the generated id and ingestion time.
+# What ingestion writes: everything but the generated id, ingestion time and the link
+# (kept by payments/links.py, never by a record).
 INGESTED_COLUMNS: tuple[str, ...] = tuple(
-    c.name for c in transactions.columns if c.name not in {"id", "ingested_at"}
+    c.name for c in transactions.columns if c.name not in {"id", "ingested_at", "counterpart_of"}
 )

@@ -44,12 +44,14 @@ from psp_dashboard.reconciliation import engine_sql as sql
 RUN_WORK_MEM = "256MB"
 
 
-# What the coverage probe (engine_sql._COVERED) needs, in DUPS as in STREAM.
-_PROBE_PARAMS = ("projects", "plo", "phi", "tz", "grace")
-# What writing result rows needs (engine_sql._INSERT_RESULTS and its `prev`).
-_RUN_PARAMS = (
-    "id_prefix", "day", "run_id", "prev_run_id", "started_at", "partial", "shards", "shard",
+# The parameters of each statement of a shard (engine_sql).
+_STREAM_PARAMS = (
+    "ds", "de", "wlo", "whi", "plo", "phi", "tz", "grace", "projects", "amount_tol",
+    "time_tol", "shards", "shard", "run_id", "day",
 )  # fmt: skip
+_PROBE_PARAMS = ("projects", "plo", "phi", "tz", "grace")
+_PREV_PARAMS = ("prev_run_id", "shards", "shard")
+STORE_PARAMS = ("id_prefix", "day", "run_id", "prev_run_id", "started_at", "partial")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,40 @@ async def reconcile_shards(
     count. Each shard commits its own rows: they belong to a run that is not completed,
     which no reader shows (results._runs_of), and the caller deletes them if the run
     fails. A failing shard cancels the others."""
-    stream: dict[str, Any] = {
+    stream = stream_params(
+        run_id=run_id,
+        previous_run_id=previous_run_id,
+        started_at=started_at,
+        bounds=bounds,
+        params=params,
+        partial=partial,
+        shards=shards,
+    )
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(_shard(engine_, snapshot, {**stream, "shard": shard}))
+                for shard in range(shards)
+            ]
+    except ExceptionGroup as failed:
+        # The first shard's error is the run's (the others were cancelled because of it,
+        # or failed the same way); the group stays attached for the log.
+        raise failed.exceptions[0] from failed
+    return sum(task.result() for task in tasks)
+
+
+def stream_params(
+    *,
+    run_id: uuid.UUID,
+    previous_run_id: uuid.UUID | None,
+    started_at: datetime,
+    bounds: DayBounds,
+    params: EngineParams,
+    partial: bool,
+    shards: int,
+) -> dict[str, Any]:
+    """Every parameter of a shard's statements but its own `shard` and `id_prefix`."""
+    return {
         "day": bounds.day,
         "run_id": run_id,
         "prev_run_id": previous_run_id,
@@ -159,17 +194,6 @@ async def reconcile_shards(
         "amount_tol": params.amount_tolerance,
         "time_tol": params.time_tolerance,
     }
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [
-                group.create_task(_shard(engine_, snapshot, {**stream, "shard": shard}))
-                for shard in range(shards)
-            ]
-    except ExceptionGroup as failed:
-        # The first shard's error is the run's (the others were cancelled because of it,
-        # or failed the same way); the group stays attached for the log.
-        raise failed.exceptions[0] from failed
-    return sum(task.result() for task in tasks)
 
 
 async def _shard(engine_: AsyncEngine, snapshot: str, stream: dict[str, Any]) -> int:
@@ -182,16 +206,31 @@ async def _shard(engine_: AsyncEngine, snapshot: str, stream: dict[str, Any]) ->
             await conn.execute(text("SET LOCAL jit = off"))
             # Derived data, recomputable at any time; see runs._reconcile.
             await conn.execute(text("SET LOCAL synchronous_commit = off"))
-            await conn.execute(sql.CREATE_OTHER)
-            await conn.execute(sql.CREATE_MEMBERS)
             # Each shard numbers its own rows under its own random prefix.
             stream = {**stream, "id_prefix": result_id_prefix(stream["started_at"])}
-            streamed = (await conn.execute(sql.STREAM, {**stream, "id_offset": 0})).one()
-            # The duplicates statement joins the members: the planner must know they are few.
-            await conn.execute(sql.ANALYZE_MEMBERS)
-            dups = {k: stream[k] for k in (*_RUN_PARAMS, *_PROBE_PARAMS)}
-            await conn.execute(sql.DUPS, {**dups, "id_offset": streamed.other})
-            return int(streamed.matched)
+            matched = await classify_shard(conn, stream)
+            await conn.execute(sql.STORE, only(stream, STORE_PARAMS))
+            return matched
+
+
+async def classify_shard(conn: AsyncConnection, stream: dict[str, Any]) -> int:
+    """Everything of a shard before its result rows are stored (sql.STORE): the day's
+    classification into the shard's working tables, the previous run's rows beside
+    them, all analyzed. Returns the matched count."""
+    await conn.execute(sql.CREATE_OTHER)
+    await conn.execute(sql.CREATE_MEMBERS)
+    streamed = (await conn.execute(sql.STREAM, only(stream, _STREAM_PARAMS))).one()
+    # The duplicates statement joins the members: the planner must know they are few.
+    await conn.execute(sql.ANALYZE_MEMBERS)
+    await conn.execute(sql.DUPS, only(stream, _PROBE_PARAMS))
+    await conn.execute(sql.CREATE_PREV, only(stream, _PREV_PARAMS))
+    await conn.execute(sql.ANALYZE_PREV)
+    await conn.execute(sql.ANALYZE_OTHER)
+    return int(streamed.matched)
+
+
+def only(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: values[name] for name in names}
 
 
 async def count_run(

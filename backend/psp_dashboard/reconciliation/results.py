@@ -1,4 +1,4 @@
-"""SQL for result rows: listing, one row, resolutions, exposure, changes."""
+"""SQL for result rows: listing, one row, resolutions, changes (money: exposure.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.reconciliation.engine_sql import API_TYPE_SQL, IDENTITY_SQL
+from psp_dashboard.reconciliation.exposure import AGE_CONDITIONS
+from psp_dashboard.reconciliation.workbench_sql import NO_OWNER_SQL, OWNER_IS_SQL
 
 RESULT_COLUMNS = f"""
     r.id, r.recon_date, r.recon_run_id AS run_id, r.client_operation_id, r.match_status,
@@ -51,6 +53,10 @@ class ResultFilter:
     resolution: str | None = None
     run_id: uuid.UUID | None = None
     provisional: bool | None = None
+    # Workbench filters (workbench_conditions): an owner's id, or no owner; age bucket.
+    owner_id: uuid.UUID | None = None
+    no_owner: bool = False
+    age: str | None = None
 
 
 async def _runs_of(conn: AsyncConnection, f: ResultFilter) -> list[uuid.UUID]:
@@ -89,6 +95,21 @@ def _row_conditions(f: ResultFilter) -> tuple[list[str], dict[str, Any]]:
     if f.provisional is not None:
         where.append("r.provisional = :provisional")
         params["provisional"] = f.provisional
+    workbench_where, workbench_params = workbench_conditions(f)
+    return where + workbench_where, params | workbench_params
+
+
+def workbench_conditions(f: ResultFilter) -> tuple[list[str], dict[str, Any]]:
+    """owner (workbench_sql: same day, identity and type) and age (by first sighting)."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if f.owner_id is not None:
+        where.append(OWNER_IS_SQL)
+        params["owner_id"] = f.owner_id
+    elif f.no_owner:
+        where.append(NO_OWNER_SQL)
+    if f.age is not None:
+        where.append(AGE_CONDITIONS[f.age])
     return where, params
 
 
@@ -137,12 +158,22 @@ async def list_results(
 
 
 async def get_result(
-    conn: AsyncConnection, result_id: uuid.UUID, *, lock: bool = False
+    conn: AsyncConnection, result_id: uuid.UUID, *, lock: bool = False, completed_only: bool = False
 ) -> dict[str, Any] | None:
+    """`completed_only`: None for a row of a run still in progress (as the lists)."""
     suffix = " FOR UPDATE OF r" if lock else ""
+    visible = (
+        " AND EXISTS (SELECT 1 FROM reconciliation_runs u WHERE u.id = r.recon_run_id "
+        "AND u.status = 'completed')"
+        if completed_only
+        else ""
+    )
     row = (
         await conn.execute(
-            text(f"SELECT {RESULT_COLUMNS} FROM reconciliation_results r WHERE r.id = :id{suffix}"),
+            text(
+                f"SELECT {RESULT_COLUMNS} FROM reconciliation_results r "
+                f"WHERE r.id = :id{visible}{suffix}"
+            ),
             {"id": result_id},
         )
     ).one_or_none()
@@ -180,24 +211,24 @@ async def set_resolution(
     )
 
 
-async def open_exposure(conn: AsyncConnection, run_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Per API type: amount at stake and oldest first sighting of unresolved rows."""
-    rows = await conn.execute(
+async def set_resolutions(
+    conn: AsyncConnection,
+    result_ids: list[uuid.UUID],
+    *,
+    resolution: str,
+    note: str | None,
+    actor: str | None,
+) -> None:
+    """set_resolution for many rows at once (a bulk resolution: one note for all)."""
+    await conn.execute(
         text(
-            f"""
-            SELECT {API_TYPE_SQL.format(t="r.")} AS type, count(*) AS n,
-                   sum(CASE WHEN r.match_status = 'discrepancy'
-                             AND r.discrepancy_type = 'amount' THEN abs(r.amount_diff)
-                            ELSE coalesce(r.vima_amount, r.payshack_amount, 0) END) AS amount,
-                   min(r.first_seen_at) AS oldest
-            FROM reconciliation_results r
-            WHERE r.recon_run_id = :run AND r.resolution <> 'resolved'
-            GROUP BY 1
-            """
+            "UPDATE reconciliation_results SET resolution = :res, note = :note, "
+            "resolved_by = CAST(:by AS varchar), "
+            "resolved_at = CASE WHEN CAST(:by AS varchar) IS NULL "
+            "THEN NULL ELSE clock_timestamp() END WHERE id = ANY(:ids)"
         ),
-        {"run": run_id},
+        {"res": resolution, "note": note, "by": actor, "ids": result_ids},
     )
-    return [dict(r._mapping) for r in rows]
 
 
 async def list_changes(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,11 +16,14 @@ from psp_dashboard.audit.service import record
 from psp_dashboard.auth.masking import mask_payload, mask_text_for
 from psp_dashboard.auth.principal import Principal
 from psp_dashboard.cache import TTL_RECON_SUMMARY, Cache, recon_summary_key
+from psp_dashboard.config import Settings
 from psp_dashboard.errors import Conflict, ValidationFailed, found
+from psp_dashboard.kit import keyset
 from psp_dashboard.kit.json import dumps, money, percent
 from psp_dashboard.kit.paging import offset_of, page_meta
-from psp_dashboard.reconciliation import repository, results
+from psp_dashboard.reconciliation import exposure, repository, result_keyset, results, workbench
 from psp_dashboard.reconciliation.results import ResultFilter
+from psp_dashboard.reconciliation.tasks import next_fire_time
 from psp_dashboard.runtime import Runtime
 
 API_TYPES = ("amount", "status", "time", "duplicate", "missing_vima", "missing_payshack")
@@ -45,21 +50,43 @@ def _pct(count: int, total: int) -> Decimal:
 # ---------------------------------------------------------------- summary
 
 
-async def summary_json(conn: AsyncConnection, cache: Cache, day: date) -> str:
+async def summary_json(conn: AsyncConnection, cache: Cache, settings: Settings, day: date) -> str:
     """The day's summary as JSON text, cached when the day has a run
     (`recon:summary:{date}`, 1 h; dropped by a run of the day and by a resolution of one
-    of its rows)."""
+    of its rows). The schedule fields are added on every read: they move with the clock.
+    The age buckets are as old as the cached summary (an hour at most)."""
     key = recon_summary_key(day.isoformat())
     cached = await cache.get_json(key)
     if isinstance(cached, str):
-        return cached
-    summary = await build_summary(conn, day)
-    body = dumps({"data": summary})
-    # Only days that have a run: any caller may name any day, and an empty summary is
-    # one indexed lookup, not worth a key per day someone made up.
-    if summary["run_id"] is not None:
-        await cache.set_json(key, body, TTL_RECON_SUMMARY)
-    return body
+        summary = json.loads(cached, parse_float=Decimal)["data"]
+    else:
+        summary = await build_summary(conn, day)
+        # Only days that have a run: any caller may name any day, and an empty summary
+        # is one indexed lookup, not worth a key per day someone made up.
+        if summary["run_id"] is not None:
+            await cache.set_json(key, dumps({"data": summary}), TTL_RECON_SUMMARY)
+    return dumps({"data": {**summary, **schedule_fields(settings, day)}})
+
+
+def schedule_fields(settings: Settings, day: date, now: datetime | None = None) -> dict[str, Any]:
+    """When the automatic run comes: next at all, and the one that reconciles `day` (the
+    run of day D + 1 at RECON_SCHEDULE reconciles D), unless that time has passed."""
+    now = now or datetime.now(UTC)
+    return {
+        "timezone": settings.recon_timezone,
+        "next_run_at": next_fire_time(settings, now),
+        "day_auto_run_at": _auto_run_of(settings, day, now),
+    }
+
+
+def _auto_run_of(settings: Settings, day: date, now: datetime) -> datetime | None:
+    tz = ZoneInfo(settings.recon_timezone)
+    try:
+        own = datetime.combine(day + timedelta(days=1), settings.recon_schedule, tzinfo=tz)
+        own_utc = own.astimezone(UTC)
+    except OverflowError:  # the calendar's last day has no day after it
+        return None
+    return own_utc if own_utc > now else None
 
 
 def _empty_summary(day: date) -> dict[str, Any]:
@@ -83,7 +110,8 @@ def _empty_summary(day: date) -> dict[str, Any]:
         "coverage": None,
         "watermarks": None,
         "changes": None,
-        "money_at_risk": {"total": money(Decimal(0)), "by_type": {}, "oldest_open_at": None},
+        "money_at_risk": exposure.empty_money_at_risk(),
+        "reconciled": False,
     }
 
 
@@ -113,22 +141,8 @@ async def build_summary(conn: AsyncConnection, day: date) -> dict[str, Any]:
         "coverage": run["coverage"],
         "watermarks": run["watermarks"],
         "changes": s.get("changes"),
-        "money_at_risk": await money_at_risk(conn, run["run_id"]),
-    }
-
-
-async def money_at_risk(conn: AsyncConnection, run_id: uuid.UUID) -> dict[str, Any]:
-    """Amount behind the run's unresolved rows (open or acknowledged): the difference
-    for amount discrepancies, else the payment's amount (Vima's, PayShack's when Vima
-    has none); and when the oldest of them was first seen."""
-    rows = await results.open_exposure(conn, run_id)
-    by_type = {r["type"]: money(r["amount"]) for r in sorted(rows, key=lambda r: r["type"])}
-    oldest = min((r["oldest"] for r in rows if r["oldest"] is not None), default=None)
-    return {
-        "total": money(sum((r["amount"] for r in rows), Decimal(0))),
-        "by_type": by_type,
-        "oldest_open_at": oldest,
-        "open_count": sum(int(r["n"]) for r in rows),
+        "money_at_risk": await exposure.money_at_risk(conn, run["run_id"]),
+        "reconciled": True,
     }
 
 
@@ -136,7 +150,12 @@ async def money_at_risk(conn: AsyncConnection, run_id: uuid.UUID) -> dict[str, A
 
 
 async def list_discrepancies(
-    conn: AsyncConnection, principal: Principal, flt: ResultFilter, page: int, limit: int
+    conn: AsyncConnection,
+    principal: Principal,
+    flt: ResultFilter,
+    page: int,
+    limit: int,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
     if flt.from_date and flt.to_date and flt.from_date > flt.to_date:
         raise ValidationFailed(
@@ -144,18 +163,30 @@ async def list_discrepancies(
             {"field": "to_date", "expected": "on or after from_date",
              "received": flt.to_date.isoformat()},
         )  # fmt: skip
-    rows, total = await results.list_results(conn, flt, limit, offset_of(page, limit))
-    return {
-        "data": [shape_result(r, principal) for r in rows],
-        "meta": page_meta(page, limit, total),
-    }
+    # Keyset paging (result_keyset.py): one row beyond the page tells whether there is
+    # a next one; page mode answers `next_cursor` too, so page 1 starts a walk.
+    keyset.check_exclusive(page, cursor)
+    meta: dict[str, Any]
+    if cursor is not None:
+        rows = await result_keyset.rows_after(conn, flt, limit + 1, cursor)
+        total = await result_keyset.count(conn, flt)
+        meta = {"limit": limit, "total": total, "total_pages": -(-total // limit)}
+    else:
+        rows, total = await results.list_results(conn, flt, limit + 1, offset_of(page, limit))
+        meta = page_meta(page, limit, total)
+    more, rows = len(rows) > limit, rows[:limit]
+    meta["next_cursor"] = result_keyset.encode_after(rows[-1]) if more else None
+    await workbench.attach_owners(conn, rows)
+    return {"data": [shape_result(r, principal) for r in rows], "meta": meta}
 
 
 async def get_discrepancy(
     conn: AsyncConnection, principal: Principal, result_id: uuid.UUID
 ) -> dict[str, Any]:
-    row = await results.get_result(conn, result_id)
-    return shape_result(found(row, "Discrepancy not found", {"id": str(result_id)}), principal)
+    # A run in progress commits its rows shard by shard: not shown until it completes.
+    row = await results.get_result(conn, result_id, completed_only=True)
+    shaped = shape_result(found(row, "Discrepancy not found", {"id": str(result_id)}), principal)
+    return await workbench.enrich(conn, principal, shaped)
 
 
 def shape_run(run: dict[str, Any], principal: Principal) -> dict[str, Any]:
@@ -192,6 +223,7 @@ async def list_changes(
     rows, total = await results.list_changes(
         conn, run_id, previous, kind, limit, offset_of(page, limit)
     )
+    await workbench.attach_owners(conn, rows)
     return {
         "data": [shape_result(r, principal) for r in rows],
         "meta": page_meta(page, limit, total),
@@ -233,6 +265,7 @@ async def resolve(
         # Reopening clears who/when; the audit trail keeps every step.
         actor = None if resolution == "open" else principal.email
         await results.set_resolution(conn, result_id, resolution=resolution, note=note, actor=actor)
+        await workbench.record_resolution(conn, principal, result_id, resolution, note)
         await record(
             conn,
             principal,
@@ -244,4 +277,6 @@ async def resolve(
     # After the commit, so no reader can cache the day's summary from before it.
     await runtime.cache.delete(recon_summary_key(row["recon_date"].isoformat()))
     assert updated is not None
+    async with runtime.engine.connect() as conn:
+        await workbench.attach_owners(conn, [updated])
     return shape_result(updated, principal)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from psp_dashboard.sandbox import incidents
 from psp_dashboard.sandbox.config import ReconParams
 from psp_dashboard.sandbox.dashboard_variants import (
     resolve_variant,
@@ -108,7 +109,9 @@ def admin_router(sb: Sandbox) -> APIRouter:
             new, settle = int(body.get("new", 0)), int(body.get("settle", 0))
             minutes = float(body.get("minutes", 0))
             at = world.clock + timedelta(minutes=minutes) if minutes > 0 else None
-            result = world.advance(new=new, settle=settle, at=at)
+            with world.lock:  # an incident's changes land in the same step as the payments
+                result = world.advance(new=new, settle=settle, at=at)
+                incidents.affect_new_payments(sb, result.created)
             late_settled, refunded = world.change_aged(
                 settle=int(body.get("settle_aged", 0)),
                 refund=int(body.get("refund_aged", 0)),
@@ -227,6 +230,28 @@ def admin_router(sb: Sandbox) -> APIRouter:
         except (ValueError, TypeError) as exc:
             return _error(str(exc))
         return json_response(dashboard_json(sb))
+
+    @router.get("/incident")
+    async def incident_now() -> Response:
+        return json_response({"active": [i.as_json() for i in incidents.active(sb).values()]})
+
+    @router.post("/incident")
+    async def incident(request: Request) -> Response:
+        """{"kind": "success_drop"|"outage"|"layout_change"|"clear", "project": P,
+        "source": "vima"|"payshack", "minutes": M} (see sandbox/incidents.py)."""
+        try:
+            body = await _body(request)
+            minutes = body.get("minutes")
+            going_on = incidents.start(
+                sb,
+                str(body.get("kind", "")),
+                project=None if body.get("project") is None else str(body["project"]),
+                source=None if body.get("source") is None else str(body["source"]),
+                minutes=None if minutes is None else float(minutes),
+            )
+        except (ValueError, TypeError) as exc:
+            return _error(str(exc))
+        return json_response({"active": going_on})
 
     @router.put("/living")
     async def living(request: Request) -> Response:

@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--living", action="store_true", help="new payments keep arriving")
     live.add_argument("--rate", type=float, default=1.0, help="new payments per second")
     live.add_argument("--settle-rate", type=float, default=0.2, help="settlements per second")
+    p.add_argument(
+        "--vima-auth",
+        choices=("both", "api_key", "basic"),
+        default="both",
+        help="which Vima authentication the sandbox accepts",
+    )
     ps = p.add_argument_group("payshack")
     ps.add_argument("--encrypted", action="store_true", help="AES-GCM payloads (browser only)")
     ps.add_argument("--payin-path", default="/payin")
@@ -98,7 +104,11 @@ def config_from_args(args: argparse.Namespace, now: datetime | None = None) -> S
     )
     return SandboxConfig(
         world=world,
-        credentials=Credentials(),
+        credentials=Credentials(
+            vima_auth_methods=("api_key", "basic")
+            if args.vima_auth == "both"
+            else (args.vima_auth,)
+        ),
         payshack=PayShackSettings(
             payin_path=args.payin_path,
             encrypted=args.encrypted,

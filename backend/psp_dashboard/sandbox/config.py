@@ -88,6 +88,8 @@ class Credentials:
     vima_apikey: str = "master-sandbox-5a4db0c05a4db0c05a4db0c0"
     vima_basic_user: str = "sandbox"
     vima_basic_pass: str = "sandbox-only"  # noqa: S105 - public sandbox-only value
+    # Which of the spec's two ways the Vima API accepts: "api_key" (`apikey=`), "basic".
+    vima_auth_methods: tuple[str, ...] = ("api_key", "basic")
     payshack_email: str = "reseller@sandbox.payshack.test"
     payshack_pass: str = "sandbox-only"  # noqa: S105 - public sandbox-only value
 

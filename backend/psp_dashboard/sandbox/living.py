@@ -10,6 +10,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from psp_dashboard.sandbox import incidents
 from psp_dashboard.sandbox.world_advance import AdvanceResult
 
 if TYPE_CHECKING:
@@ -37,12 +38,15 @@ class LivingPacer:
         self._owed_settle -= settle
         if not (new or settle):
             return None
-        return self.sb.world.advance(
-            new=new,
-            settle=settle,
-            at=now,
-            settle_older_than=timedelta(seconds=settings.settle_after_seconds),
-        )
+        with self.sb.world.lock:  # an incident's changes land in the same step
+            result = self.sb.world.advance(
+                new=new,
+                settle=settle,
+                at=now,
+                settle_older_than=timedelta(seconds=settings.settle_after_seconds),
+            )
+            incidents.affect_new_payments(self.sb, result.created)
+        return result
 
 
 async def living_loop(sb: Sandbox) -> None:

@@ -6,8 +6,11 @@ engine must produce for a day; it shares no code with the engine on purpose.
 Boundary choices (where the text leaves room): a day D is [local midnight, next local
 midnight); the grace window is closed, [D start − G, D end + G]; tolerances compare with
 ">" (a difference equal to the tolerance matches). On a duplicate, `vima_status` /
-`payshack_status` show the earliest row of each side. The Vima side of a key on day D is
-its Vima rows created on D (each Vima row is reported on its own day only).
+`payshack_status` show the earliest row of each side. A key is reported on D when it has
+a Vima row created on D (each Vima row is reported on its own day only) or a PayShack row
+of D that no Vima row's day window holds; rule 1 counts the key's rows on each side
+within D's window W = [D start − G, D end + G], whatever day they were created on, so
+a duplicate that straddles a midnight is a duplicate on every day that reports its key.
 """
 
 from __future__ import annotations
@@ -65,8 +68,9 @@ def reconcile_day(
     payshack: Iterable[TruthRecord],
     params: ReconParams,
 ) -> list[ReconRow]:
-    """Result rows of day D. `vima` must hold D's rows plus every row of the keys of D's
-    pay-ins (from any day); `payshack` every pay-in created within D ± grace."""
+    """Result rows of day D. `vima` must hold the rows created within D ± grace plus
+    every row of the keys of D's pay-ins (from any day); `payshack` every pay-in created
+    within D ± grace."""
     tz = ZoneInfo(params.timezone)
     start, end = day_bounds(day, params.timezone)
     grace = timedelta(minutes=params.grace_minutes)
@@ -84,39 +88,48 @@ def reconcile_day(
 
     def window_of(moment: datetime) -> tuple[datetime, datetime]:
         local_day = moment.astimezone(tz).date()
-        lo, hi = day_bounds(local_day, params.timezone)
-        return lo - grace, hi + grace
+        day_start, day_end = day_bounds(local_day, params.timezone)
+        return day_start - grace, day_end + grace
+
+    lo, hi = start - grace, end + grace
+
+    def in_window(rs: Iterable[TruthRecord]) -> list[TruthRecord]:
+        return [r for r in rs if lo <= r.created_at <= hi]
 
     rows: list[ReconRow] = []
-    todays_keys: dict[str, list[TruthRecord]] = defaultdict(list)
+    todays_keys: set[str] = set()
     for v in v_rows:
         if not start <= v.created_at < end:
             continue
         if v.key is None:
             rows.append(_row(None, "missing_payshack", "missing", [v], [], {"reason": "no_key"}))
         else:
-            todays_keys[v.key].append(v)
-    for key, vs in todays_keys.items():
-        lo, hi = start - grace, end + grace
-        ps = [p for p in p_by_key.get(key, []) if lo <= p.created_at <= hi]
-        rows.append(_classify(key, vs, ps, params))
-    orphans: dict[str, list[TruthRecord]] = defaultdict(list)
+            todays_keys.add(v.key)
+    for key in todays_keys:
+        vs = in_window(v_by_key[key])
+        if len(vs) == 1:  # not a duplicate: the one row of W is D's
+            rows.append(_classify(key, vs, in_window(p_by_key.get(key, [])), params))
+        else:
+            rows.append(_duplicate(key, vs, in_window(p_by_key.get(key, []))))
+    orphan_keys: set[str] = set()
     for p in p_rows:
         if not start <= p.created_at < end or p.key in todays_keys:
             continue
         paired = any(
-            lo <= p.created_at <= hi
-            for lo, hi in (window_of(v.created_at) for v in v_by_key.get(p.key or "", []))
+            wlo <= p.created_at <= whi
+            for wlo, whi in (window_of(v.created_at) for v in v_by_key.get(p.key or "", []))
         )
         if p.key is None:
             rows.append(_row(None, "missing_vima", "missing", [], [p], {"reason": "no_key"}))
         elif not paired:
-            orphans[p.key].append(p)
-    for orphan_key, lone in orphans.items():
-        if len(lone) > 1:
-            rows.append(_row(orphan_key, "discrepancy", "duplicate", [], lone, {}))
+            orphan_keys.add(p.key)
+    for key in orphan_keys:
+        vs, ps = in_window(v_by_key.get(key, [])), in_window(p_by_key[key])
+        if len(vs) > 1 or len(ps) > 1:
+            rows.append(_duplicate(key, vs, ps))
         else:
-            rows.append(_row(orphan_key, "missing_vima", "missing", [], lone, {}))
+            lone = [p for p in ps if start <= p.created_at < end]
+            rows.append(_row(key, "missing_vima", "missing", [], lone, {}))
     rows.sort(key=lambda r: (r.key is None, r.key or "", r.vima_ids, r.payshack_ids))
     return rows
 
@@ -125,11 +138,15 @@ def _order(r: TruthRecord) -> tuple[datetime, str]:
     return r.created_at, r.source_id
 
 
+def _duplicate(key: str, vs: list[TruthRecord], ps: list[TruthRecord]) -> ReconRow:
+    return _row(key, "discrepancy", "duplicate", vs, ps, {})
+
+
 def _classify(
     key: str, vs: list[TruthRecord], ps: list[TruthRecord], params: ReconParams
 ) -> ReconRow:
     if len(vs) > 1 or len(ps) > 1:
-        return _row(key, "discrepancy", "duplicate", vs, ps, {})
+        return _duplicate(key, vs, ps)
     if not ps:
         return _row(key, "missing_payshack", "missing", vs, [], {})
     v, p = vs[0], ps[0]

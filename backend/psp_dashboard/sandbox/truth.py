@@ -114,7 +114,12 @@ def expected_reconciliation(
     start, end = day_bounds(day, p.timezone)
     grace_ms = p.grace_minutes * 60_000
     lo_ms, hi_ms = ms_of(start), ms_of(end)
-    vima = [r for r in vima_records(w, lo_ms, hi_ms) if isinstance(r, TruthRecord)]
+    # Rule 1 counts a key's rows within D ± grace on both sides.
+    vima = [
+        r
+        for r in vima_records(w, lo_ms - grace_ms, hi_ms + grace_ms + 1)
+        if isinstance(r, TruthRecord)
+    ]
     payshack = [
         r
         for r in payshack_records(w, lo_ms - grace_ms, hi_ms + grace_ms + 1)

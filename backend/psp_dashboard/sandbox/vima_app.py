@@ -43,12 +43,15 @@ def _error(status: int, message: str) -> dict[str, Any]:
 
 
 def authorized(sb: Sandbox, request: Request) -> bool:
+    """The `apikey` parameter or Basic auth, as far as `vima_auth_methods` accepts them."""
     creds = sb.credentials
     key = request.query_params.get("apikey")
     if key is not None:
+        if "api_key" not in creds.vima_auth_methods:
+            return False
         return hmac.compare_digest(key.encode(), creds.vima_apikey.encode())
     header = request.headers.get("authorization", "")
-    if not header.lower().startswith("basic "):
+    if "basic" not in creds.vima_auth_methods or not header.lower().startswith("basic "):
         return False
     try:
         user, _, given = base64.b64decode(header[6:].strip()).decode().partition(":")
@@ -119,6 +122,17 @@ def create_vima_app(sb: Sandbox) -> FastAPI:
         if fault is not None:
             return fault
         page = [render_vima(sb.world, f) for f in select_vima(sb.world, query)]
+        sb.vima_served.add(len(page))
         return body_response(page, truncate)
+
+    @app.get("/_sandbox/vima/served")
+    async def served() -> Response:
+        """Answered /operation requests and the operations in them (sandbox only)."""
+        return json_response(sb.vima_served.snapshot())
+
+    @app.delete("/_sandbox/vima/served")
+    async def reset_served() -> Response:
+        sb.vima_served.reset()
+        return json_response(sb.vima_served.snapshot())
 
     return app

@@ -12,6 +12,11 @@ the other's run `interrupted`. The API answers 409 before creating it when it ca
 A PayShack day is read with the completeness check of every PayShack window: a day the
 walk could not show it read whole stays not done (with the numbers in its shard), and
 the backfill ends `incomplete`; resuming it reads that day again.
+
+Progress is visible while it runs: each shard carries its `state` (pending, running,
+done, incomplete, failed) and what it has `fetched`, `stored` (rows new or changed in
+`transactions`) and `quarantined`, saved with every batch it writes, in that batch's
+transaction; the backfill's totals are their sums (`repository.py`).
 """
 
 from __future__ import annotations
@@ -30,16 +35,18 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from psp_dashboard.errors import ValidationFailed
+from psp_dashboard.errors import Conflict, ValidationFailed
+from psp_dashboard.kit.locks import transaction_lock
 from psp_dashboard.kit.periods import check_date, check_order
 from psp_dashboard.logs import safe_error_message
 from psp_dashboard.runtime import Runtime
+from psp_dashboard.sync.backfill_shards import SHARD_COUNTS, ShardState
 from psp_dashboard.sync.connectors.base import Connector, RawPage
 from psp_dashboard.sync.connectors.completeness import WindowReport
 from psp_dashboard.sync.errors import SyncError
 from psp_dashboard.sync.pipeline import Batch, after_sync, incomplete_message, write_batch
 from psp_dashboard.sync.service import endpoints_of
-from psp_dashboard.sync.sources import build_connector
+from psp_dashboard.sync.sources import SourceNotConfigured, build_connector
 from psp_dashboard.sync.state import (
     RunCounts,
     finish_run,
@@ -51,6 +58,9 @@ from psp_dashboard.sync.state import (
 log = logging.getLogger(__name__)
 
 MAX_BACKFILL_DAYS = 3660
+# A backfill created this recently and still `pending` counts as about to run: the API
+# spawns it at once, so only a process that died before starting it leaves one older.
+PENDING_GRACE_MINUTES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +116,59 @@ def check_range(from_date: date, to_date: date, today: date) -> None:
         )
 
 
+async def active_backfill(conn: AsyncConnection, source: str) -> dict[str, Any] | None:
+    """The backfill of `source` that is pending (recently created) or running, if any."""
+    row = (
+        await conn.execute(
+            text(
+                "SELECT id, from_date, to_date, status FROM sync_backfills WHERE source = :s "
+                "AND (status = 'running' OR (status = 'pending' AND created_at > "
+                "NOW() - make_interval(mins => :grace))) ORDER BY created_at DESC LIMIT 1"
+            ),
+            {"s": source, "grace": PENDING_GRACE_MINUTES},
+        )
+    ).first()
+    return None if row is None else dict(row._mapping)
+
+
+def busy_conflict(source: str, active: Mapping[str, Any] | None) -> Conflict:
+    if active is None:
+        return Conflict(
+            f"A backfill of {source} is running; start this one when it has finished",
+            {"reason": "backfill_running", "source": source},
+        )
+    span = f"{active['from_date'].isoformat()} to {active['to_date'].isoformat()}"
+    return Conflict(
+        f"A backfill of {source} ({span}) is already {active['status']}; "
+        "start this one when it has finished",
+        {"reason": "backfill_running", "source": source, "backfill_id": str(active["id"])},
+    )
+
+
 async def create_backfill(
-    runtime: Runtime, source: str, from_date: date, to_date: date, requested_by: str | None
+    runtime: Runtime,
+    source: str,
+    from_date: date,
+    to_date: date,
+    requested_by: str | None,
+    *,
+    exclusive: bool = False,
 ) -> uuid.UUID:
+    """Record a backfill (pending). `exclusive`: refuse (409) while another backfill of
+    the source is running somewhere or pending; requests are serialised per source, so
+    two at once cannot both pass the check."""
     # The provider's day boundaries are UTC; a day that has begun anywhere is allowed.
     check_range(from_date, to_date, (datetime.now(UTC) + timedelta(days=1)).date())
     shards = {
-        d.isoformat(): {"done": False, "checkpoint": {}} for d in days_between(from_date, to_date)
+        d.isoformat(): {"done": False, "state": "pending", "checkpoint": {}}
+        for d in days_between(from_date, to_date)
     }
     async with runtime.engine.begin() as conn:
+        if exclusive:
+            await transaction_lock(conn, f"backfill-request:{source}")
+            active = await active_backfill(conn, source)
+            if active is not None or await backfill_running(runtime, source):
+                raise busy_conflict(source, active)
         backfill_id = (
             await conn.execute(
                 text(
@@ -154,6 +208,47 @@ async def _save_shard(
     )
 
 
+class ShardProgress:
+    """A shard's saved numbers. A batch's numbers are computed into the shard it saves
+    and kept only once that transaction has committed (a deadlock retry saves again)."""
+
+    def __init__(self, shard: Mapping[str, Any]) -> None:
+        self.counts = {name: int(shard.get(name) or 0) for name in SHARD_COUNTS}
+        self._pending: dict[str, int] | None = None
+
+    def shard(
+        self, state: ShardState, checkpoint: Mapping[str, str], batch: Batch | None, changed: int
+    ) -> dict[str, Any]:
+        counts = dict(self.counts)
+        if batch is not None:
+            counts["fetched"] += batch.fetched
+            counts["stored"] += changed
+            counts["quarantined"] += len(batch.rejected)
+        self._pending = counts
+        return {"done": state == "done", "state": state, "checkpoint": dict(checkpoint), **counts}
+
+    def committed(self) -> None:
+        if self._pending is not None:
+            self.counts, self._pending = self._pending, None
+
+
+async def _mark_shard(
+    runtime: Runtime,
+    backfill_id: uuid.UUID,
+    day: str,
+    progress: ShardProgress,
+    state: ShardState,
+    checkpoint: Mapping[str, str],
+    error: str | None = None,
+) -> None:
+    shard = progress.shard(state, checkpoint, None, 0)
+    if error is not None:
+        shard["error"] = error
+    async with runtime.engine.begin() as conn:
+        await _save_shard(conn, backfill_id, day, shard)
+    progress.committed()
+
+
 async def _run_shard(
     runtime: Runtime,
     connector: Connector,
@@ -161,6 +256,7 @@ async def _run_shard(
     run_id: uuid.UUID,
     day: str,
     checkpoint: dict[str, str],
+    progress: ShardProgress,
     counts: RunCounts,
     batch_rows: int,
     stop: asyncio.Event | None,
@@ -168,10 +264,12 @@ async def _run_shard(
     """Walk one day; True when the day finished, "incomplete" when it was read but not
     shown whole (the shard stays not done), False when stopped."""
     source = connector.source
+    await _mark_shard(runtime, backfill_id, day, progress, "running", checkpoint)
 
-    async def save(conn: AsyncConnection, batch: Batch, _changed: int) -> None:
+    async def save(conn: AsyncConnection, batch: Batch, changed: int) -> None:
         checkpoint.update(batch.checkpoint)
-        await _save_shard(conn, backfill_id, day, {"done": False, "checkpoint": checkpoint})
+        shard = progress.shard("running", checkpoint, batch, changed)
+        await _save_shard(conn, backfill_id, day, shard)
 
     batch = Batch()
     short: list[WindowReport] = []
@@ -184,18 +282,21 @@ async def _run_shard(
             batch.add(connector, page)
             if batch.size >= batch_rows:
                 await write_batch(runtime, source, batch, counts, run_id, save=save)
+                progress.committed()
                 batch = Batch()
                 if stop is not None and stop.is_set():
+                    await _mark_shard(runtime, backfill_id, day, progress, "pending", checkpoint)
                     return False
 
-    async def finish(conn: AsyncConnection, final: Batch, _changed: int) -> None:
+    async def finish(conn: AsyncConnection, final: Batch, changed: int) -> None:
         checkpoint.update(final.checkpoint)
-        shard: dict[str, Any] = {"done": not short, "checkpoint": checkpoint}
+        shard = progress.shard("incomplete" if short else "done", checkpoint, final, changed)
         if short:
             shard["incomplete"] = [r.as_json() for r in short]
         await _save_shard(conn, backfill_id, day, shard)
 
     await write_batch(runtime, source, batch, counts, run_id, save=finish)
+    progress.committed()
     return "incomplete" if short else True
 
 
@@ -217,9 +318,14 @@ async def run_backfill(
             busy = f"another backfill of {source} was running"
             await _set_status(runtime, backfill_id, "skipped", busy, only_if="pending")
             return BackfillResult(backfill_id, "skipped", counts, busy)
-        connector = build_connector(
-            source, runtime.settings, endpoints_of(runtime), runtime.cache, transport=transport
-        )
+        try:
+            connector = build_connector(
+                source, runtime.settings, endpoints_of(runtime), runtime.cache, transport=transport
+            )
+        except SourceNotConfigured as exc:
+            # Ends the backfill (it would otherwise stay `pending` and hold off the next).
+            await _set_status(runtime, backfill_id, "failed", str(exc))
+            return BackfillResult(backfill_id, "failed", counts, str(exc))
         started = datetime.now(UTC)
         clock = time.perf_counter()
         run_id = await start_run(
@@ -234,17 +340,30 @@ async def run_backfill(
                 if stop is not None and stop.is_set():
                     return False
                 checkpoint = {str(k): str(v) for k, v in shards[day].get("checkpoint", {}).items()}
-                return await _run_shard(
-                    runtime,
-                    connector,
-                    backfill_id,
-                    run_id,
-                    day,
-                    checkpoint,
-                    counts,
-                    batch_rows,
-                    stop,
-                )
+                progress = ShardProgress(shards[day])
+                try:
+                    return await _run_shard(
+                        runtime,
+                        connector,
+                        backfill_id,
+                        run_id,
+                        day,
+                        checkpoint,
+                        progress,
+                        counts,
+                        batch_rows,
+                        stop,
+                    )
+                except Exception as exc:
+                    # The day shows as failed (with why) while the others go on.
+                    message = safe_error_message(exc)[:500]
+                    try:
+                        await _mark_shard(
+                            runtime, backfill_id, day, progress, "failed", checkpoint, message
+                        )
+                    except Exception:
+                        log.warning("could not mark a failed shard", extra={"day": day})
+                    raise
 
         async with connector.held():  # one HTTP client / browser for every day
             results = await asyncio.gather(*(one(day) for day in todo), return_exceptions=True)

@@ -15,10 +15,10 @@ from psp_dashboard.audit.service import record
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AdminDep, ViewerDep
 from psp_dashboard.auth.masking import mask_payload, mask_text_for
 from psp_dashboard.cache import SYNC_STATUS_KEY, TTL_SYNC_STATUS
-from psp_dashboard.errors import Conflict, NotFound
+from psp_dashboard.errors import NotFound
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync import repository as repo
-from psp_dashboard.sync.backfill import backfill_running, create_backfill, run_backfill
+from psp_dashboard.sync.backfill import create_backfill, run_backfill
 from psp_dashboard.sync.scheduler import interval_minutes, job_id
 from psp_dashboard.sync.schemas import (
     BackfillEnvelope,
@@ -152,18 +152,18 @@ async def sync_runs(
     status_code=202,
     operation_id="sync_backfill",
     summary="Load a date range of a source, day by day, beside the incremental sync",
-    responses={409: {"description": "A backfill of this source is running"}},
+    responses={
+        409: {
+            "description": "A backfill of this source is pending or running "
+            '(details: {"reason": "backfill_running", "source", "backfill_id"})'
+        }
+    },
 )
 async def sync_backfill(
     body: BackfillRequest, principal: AdminDep, runtime: RuntimeDep, request: Request
 ) -> Any:
-    if await backfill_running(runtime, body.source):
-        raise Conflict(
-            f"A backfill of {body.source} is running; start this one when it has finished",
-            {"reason": "backfill_running", "source": body.source},
-        )
     backfill_id = await create_backfill(
-        runtime, body.source, body.from_date, body.to_date, principal.email
+        runtime, body.source, body.from_date, body.to_date, principal.email, exclusive=True
     )
     async with runtime.engine.begin() as conn:
         await record(
@@ -200,6 +200,7 @@ async def sync_backfills(
     "/backfills/{backfill_id}",
     response_model=BackfillEnvelope,
     operation_id="sync_backfill_get",
+    summary="A backfill: its running totals and each day's shard (state, fetched, stored)",
     responses={404: {"description": "No such backfill"}},
 )
 async def sync_backfill_get(principal: ViewerDep, conn: ConnDep, backfill_id: uuid.UUID) -> Any:
@@ -207,6 +208,8 @@ async def sync_backfill_get(principal: ViewerDep, conn: ConnDep, backfill_id: uu
     if row is None:
         raise NotFound("No such backfill", {"id": str(backfill_id)})
     row["error"] = mask_text_for(row.get("error"), principal)
+    for shard in row["shards"]:  # a provider's error message may quote payer data
+        shard["error"] = mask_text_for(shard["error"], principal)
     return {"data": row}
 
 
@@ -220,10 +223,17 @@ async def sync_quarantine(
     principal: ViewerDep,
     conn: ConnDep,
     source: SourceName | None = None,
+    reason: Annotated[
+        str | None, Query(max_length=500, description="Exact reason (one of `meta.reasons`)")
+    ] = None,
     page: Page = 1,
     limit: Limit = 50,
 ) -> Any:
-    rows, total = await repo.list_quarantine(conn, source, page, limit)
+    rows, total = await repo.list_quarantine(conn, source, page, limit, reason)
     # A bad record is still a payer's record: viewers see it masked like any other.
     masked = [mask_payload(row, principal) for row in rows]
-    return {"data": masked, "meta": repo.page_meta(page, limit, total)}
+    meta: dict[str, Any] = {
+        **repo.page_meta(page, limit, total),
+        "reasons": await repo.quarantine_reasons(conn, source),
+    }
+    return {"data": masked, "meta": meta}

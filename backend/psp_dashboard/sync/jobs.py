@@ -12,7 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.pipeline import SyncResult, run_sync
-from psp_dashboard.sync.scheduler import interval_minutes, job_id, listen_for_triggers
+from psp_dashboard.sync.scheduler import interval_seconds, job_id, listen_for_triggers
 from psp_dashboard.sync.service import endpoints_of, sync_source
 from psp_dashboard.sync.sources import SOURCES, payshack_api_connector, payshack_connector
 from psp_dashboard.worker import Worker, daily_at
@@ -69,7 +69,7 @@ async def sync_on_schedule(
 ) -> SyncResult:
     """A source's job: one incremental run, stopping after the batch it is on when the
     worker stops."""
-    next_at = datetime.now(UTC) + timedelta(minutes=interval_minutes(runtime.settings, source))
+    next_at = datetime.now(UTC) + timedelta(seconds=interval_seconds(runtime.settings, source))
     return await sync_source(runtime, source, trigger=why, stop=stop, next_sync_at=next_at)
 
 
@@ -82,7 +82,7 @@ def register_jobs(worker: Worker) -> None:
             continue
         worker.add_job(
             job_id(source),
-            IntervalTrigger(minutes=interval_minutes(settings, source)),
+            IntervalTrigger(seconds=interval_seconds(settings, source)),
             partial(sync_on_schedule, runtime, source, worker.stop),
             first_run_now=True,
             run_late=True,

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from psp_dashboard.events import publish
 from psp_dashboard.logs import safe_error_message
+from psp_dashboard.payments.links import LinkRule
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.connectors.base import Connector, RawPage
 from psp_dashboard.sync.errors import SyncError
@@ -155,7 +156,10 @@ async def _write_batch_once(
     numbers join `counts` after the commit."""
     async with runtime.engine.begin() as conn:
         result = await upsert_transactions(
-            conn, batch.rows, months_ahead=runtime.settings.partition_months_ahead
+            conn,
+            batch.rows,
+            months_ahead=runtime.settings.partition_months_ahead,
+            link_rule=LinkRule.from_settings(runtime.settings),
         )
         tolerance = timedelta(minutes=runtime.settings.provider_clock_tolerance_minutes)
         limit = datetime.now(UTC) + tolerance

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from psp_dashboard.sync.backfill_shards import SHARD_COUNTS, shard_state
+
 
 def page_meta(page: int, limit: int, total: int) -> dict[str, int]:
     return {
@@ -51,6 +53,14 @@ _RUNS_PAGE = (
     + _RUNS_WHERE
     + " ORDER BY started_at DESC LIMIT :limit OFFSET :offset"
 )
+# A backfill's run shows the days it covers (older runs too: read from its backfill).
+_RUNS_PAGE_WITH_DAYS = (
+    "SELECT r.*, b.id AS backfill_id, b.from_date, b.to_date FROM ("
+    + _RUNS_PAGE
+    + ") r LEFT JOIN sync_backfills b "
+    "ON r.kind = 'backfill' AND b.id::text = r.params->>'backfill_id' "
+    "ORDER BY r.started_at DESC"
+)
 
 
 async def list_runs(
@@ -59,7 +69,7 @@ async def list_runs(
     params: dict[str, Any] = {"source": source, "kind": kind}
     total = (await conn.execute(text(_RUNS_COUNT), params)).scalar_one()
     rows = await conn.execute(
-        text(_RUNS_PAGE), {**params, "limit": limit, "offset": (page - 1) * limit}
+        text(_RUNS_PAGE_WITH_DAYS), {**params, "limit": limit, "offset": (page - 1) * limit}
     )
     return [dict(r._mapping) for r in rows], int(total)
 
@@ -68,15 +78,40 @@ _BACKFILL_SELECT = (
     "SELECT id, source, from_date, to_date, status, requested_by, created_at, updated_at, "
     "error, (SELECT COUNT(*) FROM jsonb_each(shards)) AS days_total, "
     "(SELECT COUNT(*) FROM jsonb_each(shards) e WHERE (e.value->>'done')::boolean) "
-    "AS days_done FROM sync_backfills"
+    "AS days_done, t.fetched, t.stored, t.quarantined FROM sync_backfills "
+    # Running totals: the sums of what each day's shard has saved so far.
+    "CROSS JOIN LATERAL (SELECT "
+    "COALESCE(SUM((e.value->>'fetched')::bigint), 0) AS fetched, "
+    "COALESCE(SUM((e.value->>'stored')::bigint), 0) AS stored, "
+    "COALESCE(SUM((e.value->>'quarantined')::bigint), 0) AS quarantined "
+    "FROM jsonb_each(shards) e) t"
 )
 
 
 async def get_backfill(conn: AsyncConnection, backfill_id: uuid.UUID) -> dict[str, Any] | None:
+    """The backfill with its totals and each day's shard, in date order."""
     row = (
-        await conn.execute(text(_BACKFILL_SELECT + " WHERE id = :id"), {"id": backfill_id})
+        await conn.execute(
+            text(
+                "SELECT b.*, s.shards FROM (" + _BACKFILL_SELECT + " WHERE id = :id) b "
+                "JOIN sync_backfills s ON s.id = b.id"
+            ),
+            {"id": backfill_id},
+        )
     ).one_or_none()
-    return dict(row._mapping) if row else None
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    found["shards"] = [
+        {
+            "date": day,
+            "state": shard_state(shard, found["status"]),
+            **{name: int(shard.get(name) or 0) for name in SHARD_COUNTS},
+            "error": shard.get("error"),
+        }
+        for day, shard in sorted(found.pop("shards").items())
+    ]
+    return found
 
 
 async def list_backfills(
@@ -90,8 +125,17 @@ async def list_backfills(
     return [dict(r._mapping) for r in rows], int(total)
 
 
-_QUARANTINE_WHERE = " WHERE (CAST(:source AS text) IS NULL OR source = :source)"
+_QUARANTINE_BY_SOURCE = " WHERE (CAST(:source AS text) IS NULL OR source = :source)"
+_QUARANTINE_WHERE = (
+    _QUARANTINE_BY_SOURCE + " AND (CAST(:reason AS text) IS NULL OR reason = :reason)"
+)
 _QUARANTINE_COUNT = "SELECT COUNT(*) FROM quarantine" + _QUARANTINE_WHERE
+# The reasons of the source's records (whatever `reason` is picked): the filter's choices.
+_QUARANTINE_REASONS = (
+    "SELECT reason, COUNT(*) AS n FROM quarantine"
+    + _QUARANTINE_BY_SOURCE
+    + " GROUP BY reason ORDER BY n DESC, reason"
+)
 _QUARANTINE_PAGE = (
     "SELECT id, source, source_record_id, reason, raw, first_seen_at, last_seen_at, "
     "seen_count FROM quarantine"
@@ -101,11 +145,17 @@ _QUARANTINE_PAGE = (
 
 
 async def list_quarantine(
-    conn: AsyncConnection, source: str | None, page: int, limit: int
+    conn: AsyncConnection, source: str | None, page: int, limit: int, reason: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    total = (await conn.execute(text(_QUARANTINE_COUNT), {"source": source})).scalar_one()
+    params = {"source": source, "reason": reason}
+    total = (await conn.execute(text(_QUARANTINE_COUNT), params)).scalar_one()
     rows = await conn.execute(
-        text(_QUARANTINE_PAGE),
-        {"source": source, "limit": limit, "offset": (page - 1) * limit},
+        text(_QUARANTINE_PAGE), {**params, "limit": limit, "offset": (page - 1) * limit}
     )
     return [dict(r._mapping) for r in rows], int(total)
+
+
+async def quarantine_reasons(conn: AsyncConnection, source: str | None) -> list[dict[str, Any]]:
+    """Each distinct reason (of `source`'s records, or all) with its record count."""
+    rows = await conn.execute(text(_QUARANTINE_REASONS), {"source": source})
+    return [{"reason": r.reason, "count": int(r.n)} for r in rows]

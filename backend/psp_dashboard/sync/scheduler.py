@@ -37,6 +37,13 @@ def interval_minutes(settings: Settings, source: str) -> int:
     )
 
 
+def interval_seconds(settings: Settings, source: str) -> int:
+    """The schedule's period: SYNC_INTERVAL_SECONDS (the demo's 30 s) or the minutes."""
+    if settings.sync_interval_seconds is not None:
+        return settings.sync_interval_seconds
+    return 60 * interval_minutes(settings, source)
+
+
 def trigger_channel(runtime: Runtime) -> str:
     return f"{runtime.cache.prefix}{TRIGGER_CHANNEL}"
 

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from psp_dashboard.kit.isodate import IsoDate
+
 SourceName = Literal["vima", "payshack"]
 
 
@@ -105,6 +107,10 @@ class SyncRun(BaseModel):
         default=None, description="rows the run accounted for (read, or shown to be outside)"
     )
     completeness: list[WindowCompleteness] = Field(default_factory=list)
+    # A backfill's run: the backfill and the days it covers (null for other kinds).
+    backfill_id: uuid.UUID | None = None
+    from_date: date | None = Field(default=None, description="first day of a backfill run")
+    to_date: date | None = Field(default=None, description="last day of a backfill run")
 
 
 class PageMeta(BaseModel):
@@ -123,9 +129,10 @@ class BackfillRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: SourceName
-    # Order, range and length: `backfill.check_range` (400 naming the field).
-    from_date: date
-    to_date: date
+    # Order, range and length: `backfill.check_range` (400 naming the field). IsoDate:
+    # a Unix time or a timestamp is a 400, not some day (`kit/isodate.py`).
+    from_date: IsoDate
+    to_date: IsoDate
 
 
 class Backfill(BaseModel):
@@ -140,10 +147,34 @@ class Backfill(BaseModel):
     created_at: datetime
     updated_at: datetime
     error: str | None
+    # Running totals, the sums of the shards' numbers (they grow as batches commit).
+    fetched: int = Field(default=0, description="records read from the provider so far")
+    stored: int = Field(
+        default=0, description="rows new or changed in transactions so far (unchanged ones aside)"
+    )
+    quarantined: int = Field(default=0, description="records set aside as invalid so far")
+
+
+class BackfillShard(BaseModel):
+    """One UTC day of a backfill."""
+
+    date: date
+    state: Literal["pending", "running", "done", "incomplete", "failed"] = Field(
+        description="incomplete: read, but the provider's count could not be matched "
+        "(read again on resume); failed: see error"
+    )
+    fetched: int
+    stored: int
+    quarantined: int
+    error: str | None = None
+
+
+class BackfillDetail(Backfill):
+    shards: list[BackfillShard] = Field(description="each day, in date order")
 
 
 class BackfillEnvelope(BaseModel):
-    data: Backfill
+    data: BackfillDetail
 
 
 class BackfillsEnvelope(BaseModel):
@@ -162,6 +193,19 @@ class QuarantinedRecord(BaseModel):
     seen_count: int = Field(description="how many times the source sent this exact record")
 
 
+class QuarantineReason(BaseModel):
+    reason: str
+    count: int = Field(description="quarantined records with this reason (of `source`, if given)")
+
+
+class QuarantineMeta(PageMeta):
+    reasons: list[QuarantineReason] = Field(
+        default_factory=list,
+        description="every reason of the records of `source` (all sources when none), most "
+        "frequent first, whatever `reason` filters: the choices of the reason filter",
+    )
+
+
 class QuarantineEnvelope(BaseModel):
     data: list[QuarantinedRecord]
-    meta: PageMeta
+    meta: QuarantineMeta

@@ -21,6 +21,7 @@ from psp_dashboard.sync.connectors.http import RetryPolicy
 from psp_dashboard.sync.connectors.payshack.api import PayShackApiTransport
 from psp_dashboard.sync.connectors.payshack.browser import PayShackBrowserTransport
 from psp_dashboard.sync.connectors.payshack.browser_session import RedisStateStore, state_key
+from psp_dashboard.sync.connectors.vima.auth import VimaBasicAuth
 from psp_dashboard.sync.connectors.vima.client import VimaConnector
 from psp_dashboard.sync.open_payins import StoredOpenPayIns
 from psp_dashboard.sync.records import Source
@@ -34,15 +35,26 @@ class SourceEndpoints:
 
     vima_base_url: str | None = None
     vima_api_key: SecretStr | None = None
+    vima_auth: str = "api_key"  # or "basic": VIMA_USERNAME / VIMA_PASSWORD
+    vima_username: SecretStr | None = None
+    vima_password: SecretStr | None = None
     payshack_base_url: str | None = None
     payshack_api_url: str | None = None
     payshack_email: SecretStr | None = None
     payshack_password: SecretStr | None = None
     sandbox: frozenset[str] = field(default_factory=frozenset)
 
+    def vima_credentials(self) -> SecretStr | VimaBasicAuth | None:
+        """What VIMA_AUTH selects: the API key, or the Basic auth pair (None if unset)."""
+        if self.vima_auth != "basic":
+            return self.vima_api_key
+        if self.vima_username is None or self.vima_password is None:
+            return None
+        return VimaBasicAuth(self.vima_username, self.vima_password)
+
     def configured(self, source: str) -> bool:
         if source == "vima":
-            return self.vima_base_url is not None and self.vima_api_key is not None
+            return self.vima_base_url is not None and self.vima_credentials() is not None
         return (
             (self.payshack_api_url or self.payshack_base_url) is not None
             and self.payshack_email is not None
@@ -56,6 +68,9 @@ def endpoints_from_settings(settings: Settings) -> SourceEndpoints:
     return SourceEndpoints(
         vima_base_url=str(settings.vima_base_url) if settings.vima_base_url else None,
         vima_api_key=settings.vima_api_key,
+        vima_auth=settings.vima_auth,
+        vima_username=settings.vima_username,
+        vima_password=settings.vima_password,
         payshack_base_url=payshack_base,
         payshack_api_url=payshack_api,
         payshack_email=settings.payshack_email,
@@ -97,11 +112,15 @@ class SourceNotConfigured(RuntimeError):
 
 
 def vima_connector(settings: Settings, endpoints: SourceEndpoints) -> VimaConnector:
-    if endpoints.vima_base_url is None or endpoints.vima_api_key is None:
-        raise SourceNotConfigured("Vima is not configured: set VIMA_BASE_URL and VIMA_API_KEY")
+    credentials = endpoints.vima_credentials()
+    if endpoints.vima_base_url is None or credentials is None:
+        raise SourceNotConfigured(
+            "Vima is not configured: set VIMA_BASE_URL and VIMA_API_KEY (or VIMA_AUTH=basic "
+            "with VIMA_USERNAME and VIMA_PASSWORD)"
+        )
     return VimaConnector(
         endpoints.vima_base_url,
-        endpoints.vima_api_key,
+        credentials,
         max_pages_per_run=settings.vima_max_pages_per_run,
         lag_seconds=settings.vima_lag_seconds,
         sync_start=settings.vima_sync_start,

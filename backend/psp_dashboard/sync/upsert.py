@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from psp_dashboard.models.rollup import bucket_sql, bucket_start
 from psp_dashboard.models.transaction import INGESTED_COLUMNS
 from psp_dashboard.partitions import ensure_partitions
+from psp_dashboard.payments.links import DEFAULT_RULE, LinkRule, keys_of, lock_keys, relink
 from psp_dashboard.sync.records import NormalizedTransaction
 
 # Staged columns, in COPY order (`id` and `ingested_at` come from table defaults).
@@ -58,7 +59,7 @@ _OLD_COLS = ", ".join(
     f"t.{c}"
     for c in ("source", "project", "status", "original_status", "payment_method",
               "merchant_id", "currency", "created_at", "amount", "fee")
-)  # fmt: skip
+) + ", (t.counterpart_of IS NOT NULL)::int AS linked"  # fmt: skip
 
 STAGE_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS tx_stage "
@@ -81,28 +82,37 @@ up AS (
         ingested_at = NOW()
     WHERE transactions.data_hash IS DISTINCT FROM EXCLUDED.data_hash
     RETURNING source, project, status, original_status, payment_method, merchant_id,
-              currency, created_at, amount, fee
+              currency, created_at, amount, fee, (counterpart_of IS NOT NULL)::int AS linked
 ),
+-- A linked row keeps its link through an update (payments/links.py re-checks it after):
+-- its counterpart measures move with its count from the old dimensions to the new.
 delta AS (
-    SELECT {_DIMS}, created_at, 1 AS n, amount, COALESCE(fee, 0) AS fee FROM up
+    SELECT {_DIMS}, created_at, 1 AS n, amount, COALESCE(fee, 0) AS fee, linked FROM up
     UNION ALL
-    SELECT {_DIMS}, created_at, -1, -amount, -COALESCE(fee, 0) FROM old
+    SELECT {_DIMS}, created_at, -1, -amount, -COALESCE(fee, 0), linked FROM old
 ),
 agg AS (
     SELECT {bucket_sql("created_at")} AS bucket,
-           {_DIM_NAMES}, SUM(n) AS count, SUM(amount) AS amount, SUM(fee) AS fee
+           {_DIM_NAMES}, SUM(n) AS count, SUM(amount) AS amount, SUM(fee) AS fee,
+           SUM(n * linked) AS counterpart_count, SUM(amount * linked) AS counterpart_amount
     FROM delta
     GROUP BY 1, {_DIM_NAMES}
     -- One lock order for every writer: concurrent batches cannot deadlock on the rollup.
     ORDER BY 1, {_DIM_NAMES}
 ),
 rolled AS (
-    INSERT INTO transaction_rollup (bucket, {_DIM_NAMES}, count, amount, fee)
-    SELECT bucket, {_DIM_NAMES}, count, amount, fee FROM agg
+    INSERT INTO transaction_rollup (bucket, {_DIM_NAMES}, count, amount, fee,
+                                    counterpart_count, counterpart_amount)
+    SELECT bucket, {_DIM_NAMES}, count, amount, fee, counterpart_count, counterpart_amount
+    FROM agg
     ON CONFLICT ON CONSTRAINT pk_transaction_rollup DO UPDATE SET
         count = transaction_rollup.count + EXCLUDED.count,
         amount = transaction_rollup.amount + EXCLUDED.amount,
-        fee = transaction_rollup.fee + EXCLUDED.fee
+        fee = transaction_rollup.fee + EXCLUDED.fee,
+        counterpart_count = transaction_rollup.counterpart_count
+                            + EXCLUDED.counterpart_count,
+        counterpart_amount = transaction_rollup.counterpart_amount
+                             + EXCLUDED.counterpart_amount
     RETURNING 1
 )
 -- xmax cannot be read back from a partitioned table: rows that existed with another
@@ -264,6 +274,7 @@ async def upsert_transactions(
     rows: Sequence[NormalizedTransaction],
     *,
     months_ahead: int = 0,
+    link_rule: LinkRule = DEFAULT_RULE,
 ) -> UpsertCounts:
     """Upsert `rows` within the caller's transaction; unchanged rows are not written.
 
@@ -271,6 +282,8 @@ async def upsert_transactions(
     rows are COPYed straight into `transactions`, changed rows go through the staged
     upsert. Should a concurrent writer insert one of the "new" keys first, the COPY's
     savepoint rolls back and the batch takes the staged path, which handles conflicts.
+    The written rows' payment links are then brought in line (`payments/links.py`),
+    still in the caller's transaction.
     """
     unique = dedupe_last(rows)
     if not unique:
@@ -280,6 +293,9 @@ async def upsert_transactions(
     for row in unique:
         by_source.setdefault(row.source, []).append(row)
     await ensure_partitions(conn, {r.created_at for r in unique}, ahead=months_ahead)
+    # Before any write, in one sorted order: deadlock-free (payments/links.py).
+    await lock_keys(conn, keys_of(r for r in unique if r.project in link_rule.projects))
+    written: list[NormalizedTransaction] = []
     for source, group in by_source.items():
         stored = await existing_hashes(conn, source, group)
         new: list[Prepared] = []
@@ -303,4 +319,6 @@ async def upsert_transactions(
             added, modified = await _stage_and_upsert(conn, changed)
             inserted += added
             updated += modified
+        written += [row for row, _ in (*new, *changed)]
+    await relink(conn, keys_of(written), link_rule)
     return UpsertCounts(staged=len(unique), inserted=inserted, updated=updated)

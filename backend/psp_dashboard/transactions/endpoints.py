@@ -12,6 +12,7 @@ from psp_dashboard.api.deps import ConnDep
 from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.kit.json import ExactJSONResponse
+from psp_dashboard.kit.keyset import CursorQuery
 from psp_dashboard.kit.paging import LimitQuery, PageQuery
 from psp_dashboard.transactions import schemas, service
 from psp_dashboard.transactions.filters import Order, SortBy, TransactionFiltersDep
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/transactions", tags=["transactions"], route_class=Va
 @router.get(
     "",
     operation_id="transactions_list",
-    summary="Transactions, filtered, sorted and paged",
+    summary="Transactions, filtered, sorted and paged (by page number or keyset cursor)",
     response_model=schemas.TransactionPage,
     responses=AUTH_RESPONSES,
 )
@@ -34,6 +35,7 @@ async def list_transactions(
     limit: LimitQuery = 50,
     sort_by: Annotated[SortBy, Query(description="Sort key")] = "created_at",
     order: Annotated[Order, Query(description="Sort direction")] = "desc",
+    cursor: CursorQuery = None,
 ) -> Response:
     body = await service.list_transactions(
         conn,
@@ -43,6 +45,7 @@ async def list_transactions(
         limit=limit,
         sort_by=sort_by,
         order=order,
+        cursor=cursor,
     )
     return ExactJSONResponse(body)
 

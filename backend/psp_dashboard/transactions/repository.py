@@ -49,7 +49,8 @@ _NULLABLE_SORTS = {"updated_at"}
 def search_condition(term: str, *, payer_fields: bool = True) -> ColumnElement[bool]:
     """Exact match on each identifier column; every arm has an index, so PostgreSQL
     combines them with a BitmapOr instead of scanning (no LIKE over 10M rows). Payer
-    fields only when the caller sees them unmasked."""
+    fields (e-mail, phone, VPA, name) only when the caller sees them unmasked: for the
+    others a hit would confirm a value the answer then shows masked."""
     arms: list[ColumnElement[bool]] = [
         *(and_(t.c.source == source, t.c.source_id == term) for source in KNOWN_SOURCES),
         t.c.order_id == term,
@@ -57,7 +58,14 @@ def search_condition(term: str, *, payer_fields: bool = True) -> ColumnElement[b
         t.c.utr == term,
     ]
     if payer_fields:
-        arms += [func.lower(t.c.user_email) == term.lower(), t.c.user_phone == term]
+        # `user_id` holds PayShack's payer VPA (`harpreet492@ybl`); VPAs and names are
+        # matched in any case, whole (each arm has an expression index, migration 0011).
+        arms += [
+            func.lower(t.c.user_email) == term.lower(),
+            t.c.user_phone == term,
+            func.lower(t.c.user_id) == term.lower(),
+            func.lower(t.c.user_name) == term.lower(),
+        ]
     with contextlib.suppress(ValueError):  # not a UUID: no id arm
         arms.append(t.c.id == uuid.UUID(term))
     return or_(*arms)
@@ -108,6 +116,22 @@ def select_rows(filters: TransactionFilters, sort_by: str, order: str) -> Select
     return ordered(select(*(src.c[name] for name in FIELDS)).where(*where), src, sort_by, order)
 
 
+def after(src: FromClause, sort_by: str, order: str, value: Any, row_id: uuid.UUID) -> Any:
+    """Rows strictly after (`value`, `row_id`) in `ordered`'s order: the keyset page's
+    condition. Written so the sort column's own bound comes first (`created_at <= v`),
+    which PostgreSQL can read from the sort's index instead of filtering every row."""
+    column, rid = src.c[sort_by], src.c.id
+    id_beyond = rid < row_id if order == "desc" else rid > row_id
+    if value is None:  # stopped among the NULLs, which come last
+        return and_(column.is_(None), id_beyond)
+    beyond = column < value if order == "desc" else column > value
+    within = column <= value if order == "desc" else column >= value
+    keyed = and_(within, or_(beyond, id_beyond))
+    if sort_by in _NULLABLE_SORTS:
+        return or_(keyed, column.is_(None))
+    return keyed
+
+
 async def _without_jit(conn: AsyncConnection, filters: TransactionFilters) -> None:
     """A search's row estimate is a guess (it matches a handful of rows, the planner
     assumes thousands), and past `jit_above_cost` PostgreSQL spends 15-25 ms compiling
@@ -126,6 +150,25 @@ async def page(
 ) -> list[dict[str, Any]]:
     await _without_jit(conn, filters)
     stmt = select_rows(filters, sort_by, order).limit(limit).offset(offset)
+    return [dict(row._mapping) for row in await conn.execute(stmt)]
+
+
+async def page_after(
+    conn: AsyncConnection,
+    filters: TransactionFilters,
+    sort_by: str,
+    order: str,
+    limit: int,
+    position: tuple[Any, uuid.UUID],
+) -> list[dict[str, Any]]:
+    """The `limit` rows after `position` (sort value, id): no OFFSET, so the cost does
+    not grow with the depth."""
+    await _without_jit(conn, filters)
+    src, where = source(filters)
+    stmt = select(*(src.c[name] for name in FIELDS)).where(
+        *where, after(src, sort_by, order, *position)
+    )
+    stmt = ordered(stmt, src, sort_by, order).limit(limit)
     return [dict(row._mapping) for row in await conn.execute(stmt)]
 
 

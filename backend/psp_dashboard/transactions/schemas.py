@@ -45,10 +45,17 @@ class TransactionDetail(Transaction):
 
 
 class PageMeta(BaseModel):
-    page: int
+    page: int | None = Field(
+        default=None, description="The page number; absent when the request gave `cursor`"
+    )
     limit: int
     total: int = Field(description="Exact number of matching transactions")
     total_pages: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Send as `cursor` (same filters and sort) for the rows after this "
+        "page; null on the last page",
+    )
 
 
 class TransactionPage(BaseModel):

@@ -10,10 +10,16 @@ DAILY_VS_ROLLUP = text(
     """
     WITH want AS (
         SELECT (bucket AT TIME ZONE 'UTC')::date AS day, source, project, status, currency,
-               SUM(count) AS count, SUM(amount) AS amount
+               SUM(count) AS count, SUM(amount) AS amount,
+               SUM(counterpart_count) AS counterpart_count,
+               SUM(counterpart_amount) AS counterpart_amount
         FROM transaction_rollup GROUP BY 1, 2, 3, 4, 5
     ),
-    got AS (SELECT * FROM transaction_rollup_daily)
+    got AS (
+        SELECT day, source, project, status, currency, count, amount,
+               counterpart_count, counterpart_amount
+        FROM transaction_rollup_daily
+    )
     SELECT COUNT(*) FROM (
         (SELECT * FROM want WHERE count <> 0 OR amount <> 0
          EXCEPT SELECT * FROM got WHERE count <> 0 OR amount <> 0)

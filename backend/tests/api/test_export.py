@@ -35,6 +35,9 @@ TRICKY = [
     {"user_name": "carriage\rreturn", "reference_id": ""},
     {"amount": Decimal("12345678901234.5678"), "fee": Decimal("0.0001")},  # 18 digits
     {"amount": Decimal("0.0001"), "fee": None, "project": None, "merchant_id": None},
+    {"amount": Decimal("100.0000"), "fee": Decimal("0.0000"), "client_operation_id": "inr-100"},
+    {"amount": Decimal("1500.0000"), "fee": Decimal("12.5000"), "currency": "JPY"},
+    {"amount": Decimal("1.2340"), "fee": Decimal("0.0100"), "currency": "BHD"},
 ]
 
 
@@ -49,13 +52,20 @@ async def seed(runtime: Runtime) -> list[dict[str, Any]]:
     return await db_rows(runtime)
 
 
-def expected_text(value: Any) -> str:
+def expected_money(value: Decimal, currency: str) -> str:
+    """The currency's decimals (INR 2, JPY 0, BHD 3), unless that would drop a digit."""
+    places = {"JPY": 0, "BHD": 3}.get(currency, 2)
+    text = f"{value:.{places}f}"
+    return text if Decimal(text) == value else f"{value.normalize():f}"
+
+
+def expected_text(value: Any, currency: str = "INR") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ").replace(".000000Z", "Z")
     if isinstance(value, Decimal):
-        return f"{value:.4f}"
+        return expected_money(value, currency)
     text_value = str(value)
     return "'" + text_value if text_value.startswith(FORMULA_PREFIXES) else text_value
 
@@ -83,8 +93,8 @@ async def test_csv_round_trip_is_exact(api: Api) -> None:
     for line in parsed:
         db = rows[line["id"]]
         for name in repository.FIELDS:
-            assert line[name] == expected_text(db[name]), (name, db[name])
-        assert Decimal(line["amount"]) == db["amount"]  # exact, 4 decimals
+            assert line[name] == expected_text(db[name], db["currency"]), (name, db[name])
+        assert Decimal(line["amount"]) == db["amount"]  # exact
     created = [line["created_at"] for line in parsed]
     assert created == sorted(created, reverse=True)
 
@@ -100,8 +110,13 @@ async def test_xlsx_round_trip_is_exact(api: Api) -> None:
     header, *lines = list(sheet.iter_rows(values_only=True))
     assert list(header) == list(repository.FIELDS)
     assert len(lines) == len(rows)
-    amount_col = repository.FIELDS.index("amount")
-    assert sheet.cell(row=2, column=amount_col + 1).number_format == "0.00##"
+    assert response.headers["x-export-timezone"] == "UTC"
+    amount_col = repository.FIELDS.index("amount") + 1
+    created_col = repository.FIELDS.index("created_at") + 1
+    amounts = [sheet.cell(row=r, column=amount_col) for r in range(2, len(rows) + 2)]
+    formats = {c.number_format for c in amounts if not isinstance(c.value, str)}
+    assert formats == {"#,##0.00", "#,##0", "#,##0.000"}  # INR/USD, JPY, BHD
+    assert sheet.cell(row=2, column=created_col).number_format == "yyyy-mm-dd hh:mm:ss"
     for values in lines:
         line = dict(zip(repository.FIELDS, values, strict=True))
         db = rows[line["id"]]
@@ -115,9 +130,60 @@ async def test_xlsx_round_trip_is_exact(api: Api) -> None:
                     got = Decimal(got)
                 assert got == want, (name, want)
             elif isinstance(want, datetime):
-                assert got == expected_text(want)
+                # A real Excel date-time in UTC (Excel keeps milliseconds at best).
+                assert isinstance(got, datetime), (name, got)
+                naive = want.astimezone(UTC).replace(tzinfo=None)
+                assert abs(got - naive) < timedelta(milliseconds=1), (name, got, want)
             else:
                 assert ooxml_unescape(got) == (str(want) if want else None), (name, want)
+
+
+async def test_csv_amounts_have_their_currency_decimals(api: Api) -> None:
+    """The issue's `100.0000` / fee `0.0000`: rupees leave with 2 decimals, JPY with none,
+    BHD with 3; a value with more digits than its currency keeps them (never rounded)."""
+    await seed(api.runtime)
+    for role in ("analyst", "admin"):  # the COPY path and the same bytes for both roles
+        response = await api.get("/export/transactions", role=role, from_date="2026-03-02")
+        assert response.headers["x-export-timezone"] == "UTC"
+        by_currency: dict[str, set[str]] = {}
+        for line in parse_csv(response.content):
+            by_currency.setdefault(line["currency"], set()).add(line["amount"])
+            if line["client_operation_id"] == "inr-100":
+                assert (line["amount"], line["fee"]) == ("100.00", "0.00")
+        assert "1500" in by_currency["JPY"]
+        assert "1.234" in by_currency["BHD"]
+        assert "0.0001" in by_currency["INR"]
+        assert "12345678901234.5678" in by_currency["INR"]
+        decimals = {len(a.partition(".")[2]) for a in by_currency["INR"]}
+        assert decimals <= {2, 3, 4}
+        assert not [a for a in by_currency["INR"] if len(a.partition(".")[2]) > 2 and a[-1] == "0"]
+
+
+async def test_xlsx_money_cells_are_exact_numbers(api: Api) -> None:
+    await seed(api.runtime)
+    response = await api.get("/export/transactions", format="xlsx", from_date="2026-03-02")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Transactions"]
+    header = [c.value for c in sheet[1]]
+    found = {}
+    for row in sheet.iter_rows(min_row=2):
+        cells = dict(zip(header, row, strict=True))
+        found[cells["client_operation_id"].value] = cells
+    inr = found["inr-100"]
+    assert inr["amount"].value == 100 and inr["amount"].number_format == "#,##0.00"
+    assert inr["fee"].value == 0 and inr["fee"].number_format == "#,##0.00"
+    created = inr["created_at"].value
+    assert isinstance(created, datetime)
+    assert inr["created_at"].number_format == "yyyy-mm-dd hh:mm:ss"
+    # TRICKY[6]: AT + 6 s + 42 µs, in UTC.
+    assert abs(created - AT.replace(tzinfo=None) - timedelta(seconds=6)) < timedelta(milliseconds=1)
+    assert found_amount(found, "JPY") == (1500, "#,##0")
+
+
+def found_amount(found: dict[str, Any], currency: str) -> tuple[Any, str]:
+    for cells in found.values():
+        if cells["currency"].value == currency:
+            return cells["amount"].value, cells["amount"].number_format
+    raise AssertionError(currency)
 
 
 async def test_filters_and_sort_apply_to_the_export(api: Api) -> None:

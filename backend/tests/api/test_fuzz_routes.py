@@ -65,6 +65,13 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "note": "n",
     },
     ("POST", "/reconciliation/run"): {"date": "2026-01-01"},
+    ("POST", "/reconciliation/discrepancies/{discrepancy_id}/assign"): {"owner_id": None},
+    ("POST", "/reconciliation/discrepancies/{discrepancy_id}/comments"): {"body": "b"},
+    ("POST", "/reconciliation/discrepancies/resolve"): {
+        "ids": ["00000000-0000-0000-0000-000000000001"],
+        "resolution": "acknowledged",
+        "note": "n",
+    },
     ("POST", "/sync/trigger"): {"source": "vima"},
     ("POST", "/sync/backfill"): {
         "source": "vima",

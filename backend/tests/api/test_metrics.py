@@ -23,7 +23,7 @@ async def test_overview_has_the_contract_shape(api: Api) -> None:
     data = await api.data("/metrics/overview", **RANGE)
     assert set(data) == {
         "period", "total", "by_status", "by_source", "conversion_rate", "avg_ticket", "trends",
-        "comparison",
+        "comparison", "payments", "linked",
     }  # fmt: skip
     assert data["period"] == {"from": "2026-03-10", "to": "2026-03-10", "timezone": "UTC"}
     assert set(data["total"]) == {"count", "amount", "currency"}
@@ -37,14 +37,15 @@ async def test_overview_has_the_contract_shape(api: Api) -> None:
 async def test_by_project_and_trends_have_the_contract_shape(api: Api) -> None:
     await load(api.runtime, random_dataset(6, DAY, 1, 50))
     projects = await api.data("/metrics/by-project", **RANGE)
-    assert set(projects) == {"period", "projects"}
+    assert set(projects) == {"period", "projects", "unit"}  # unit: addition (payments)
+    assert projects["unit"] == "rows"
     assert {"project", "count", "amount", "success_rate"} <= set(projects["projects"][0])
     trends = await api.data("/metrics/trends", **RANGE, granularity="hour")
-    assert set(trends) == {"period", "granularity", "points"}
+    assert set(trends) == {"period", "granularity", "points", "unit"}
     assert trends["granularity"] == "hour"
     assert len(trends["points"]) == 24
     assert set(trends["points"][0]) == {
-        "timestamp", "count", "amount", "success_count", "failed_count",
+        "timestamp", "count", "amount", "success_count", "failed_count", "partial", "future",
     }  # fmt: skip
     assert trends["points"][0]["timestamp"] == "2026-03-10T00:00:00Z"
 

@@ -37,8 +37,10 @@ async def test_list_has_the_contract_shape_and_meta(api: Api) -> None:
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"data", "meta"}
-    assert set(body["meta"]) == {"page", "limit", "total", "total_pages"}
+    assert set(body["meta"]) == {"page", "limit", "total", "total_pages", "next_cursor"}
     total = len(await db_rows(api.runtime))
+    next_cursor = body["meta"].pop("next_cursor")
+    assert isinstance(next_cursor, str)  # the way into keyset paging (test_keyset_paging)
     assert body["meta"] == {
         "page": 1,
         "limit": 10,

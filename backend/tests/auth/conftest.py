@@ -28,7 +28,10 @@ iter_route_contexts: Any = getattr(
 
 # Routes anyone may call: everything else must declare a role.
 # (`/openapi.json` and `/docs` carry the viewer marker: public only with DOCS_PUBLIC.)
-PUBLIC_PATHS = frozenset({f"{API_PREFIX}/health", f"{API_PREFIX}/auth/login"})
+# The sign-in routes: the JSON one and the plain HTML form post (works before scripts).
+PUBLIC_PATHS = frozenset(
+    {f"{API_PREFIX}/health", f"{API_PREFIX}/auth/login", f"{API_PREFIX}/auth/login-form"}
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +53,8 @@ class RouteInfo:
         path = self.path
         for name, annotation in self.path_params:
             value = (values or {}).get(name) or ("1" if annotation is int else str(uuid.uuid4()))
-            path = path.replace("{" + name + "}", value).replace("{" + name + ":path}", value)
+            for convertor in ("", ":path", ":uuid"):
+                path = path.replace("{" + name + convertor + "}", value)
         return path
 
 

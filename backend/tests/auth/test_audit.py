@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import text
@@ -174,3 +178,177 @@ async def test_refused_sign_ins_are_one_entry_per_account_and_window(
     assert {f"spray{i}@tests.local" for i in range(3)} <= set(by_target)
     assert by_target[None]["attempts"] == 27 and by_target[None]["reasons"] == {"rate_limited": 27}
     assert len(entries) == 1 + 3 + 1
+
+
+async def _page(http: AsyncClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
+    response = await http.get(AUDIT, params={"limit": 100, **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["data"])
+
+
+async def test_entries_read_as_sentences_about_named_targets(
+    clean_db: Runtime, http: AsyncClient
+) -> None:
+    """Issue #19: the trail showed action codes and UUIDs."""
+    admin = await sign_in(http, clean_db, "admin")
+    created = await http.post(
+        "/api/v1/users",
+        json={"email": "new.analyst@tests.local", "role": "analyst", "password": "p" * 14},
+        headers=admin,
+    )
+    user_id = created.json()["data"]["id"]
+    await http.patch(f"/api/v1/users/{user_id}", json={"role": "viewer"}, headers=admin)
+    await http.patch(f"/api/v1/users/{user_id}", json={"is_active": False}, headers=admin)
+    token = await http.post("/api/v1/tokens", json={"name": "nightly etl"}, headers=admin)
+    token_id = token.json()["data"]["id"]
+    await http.delete(f"/api/v1/tokens/{token_id}", headers=admin)
+    shown = {(e["action_label"], e["target_label"]) for e in await _page(http, admin)}
+    assert {
+        ("Created a user", "new.analyst@tests.local"),
+        ("Changed a user's role", "new.analyst@tests.local"),
+        ("Disabled a user", "new.analyst@tests.local"),
+        ("Created an API token", "nightly etl"),
+        ("Revoked an API token", "nightly etl"),
+        ("Signed in", role_email("admin")),
+    } <= shown
+    tokens = [e for e in await _page(http, admin, action="token.*")]
+    assert {e["target"] for e in tokens} == {token_id}  # the raw target is kept
+
+
+async def test_older_entries_get_labels_too(clean_db: Runtime, http: AsyncClient) -> None:
+    """Labels are worked out on read: entries written before they existed (here, rows as
+    `record` has always written them, and one naming its token only by id) read alike."""
+    bob = Principal(id=uuid.uuid4(), email="bob@tests.local", role="admin")
+    admin = await sign_in(http, clean_db, "admin")
+    created = await http.post("/api/v1/tokens", json={"name": "reporting"}, headers=admin)
+    token_id = created.json()["data"]["id"]
+    result_id, run_id = uuid.uuid4(), uuid.uuid4()
+    async with clean_db.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO reconciliation_results (id, recon_date, recon_run_id, "
+                "client_operation_id, match_status) VALUES (:i, '2026-03-01', :r, 'cop-77', "
+                "'discrepancy')"
+            ),
+            {"i": result_id, "r": run_id},
+        )
+        await record(conn, bob, "token.revoke", target=str(token_id))  # no name in params
+        await record(
+            conn, bob, "recon.resolve", target=str(result_id), params={"resolution": "resolved"}
+        )
+        await record(conn, bob, "recon.resolve", target=str(uuid.uuid4()), params={})
+        await record(conn, bob, "sync.trigger", target="payshack")
+        await record(
+            conn, bob, "sync.backfill", target="vima",
+            params={"from_date": "2026-01-01", "to_date": "2026-01-30"},
+        )  # fmt: skip
+        await record(conn, bob, "recon.run", target="2026-03-01", outcome="failure")
+        await record(conn, bob, "payment_link.create", target="link-9")
+    by_bob = await _page(http, admin, actor="bob@tests.local")
+    shown = [(e["action_label"], e["target_label"]) for e in by_bob][::-1]
+    assert shown == [
+        ("Revoked an API token", "reporting"),
+        ("Resolved a discrepancy", "cop-77 (2026-03-01)"),
+        ("Changed a discrepancy's resolution", shown[2][1]),  # gone: its id stays
+        ("Started a sync", "PayShack"),
+        ("Started a backfill", "Vima, 2026-01-01 to 2026-01-30"),
+        ("Reconciliation failed", "2026-03-01"),
+        ("Payment link create", "link-9"),  # an action without a wording: still readable
+    ]
+    assert uuid.UUID(shown[2][1])
+
+
+async def test_one_entry_comes_whole(clean_db: Runtime, http: AsyncClient) -> None:
+    bob = Principal(id=uuid.uuid4(), email="bob@tests.local", role="admin")
+    note = "n" * 1900
+    nested = {"filters": {"source": "vima", "statuses": [f"s{i}" for i in range(50)]}}
+    async with clean_db.engine.begin() as conn:
+        await record(conn, bob, "export.transactions", params={"note": note, **nested, "rows": 5})
+    admin = await sign_in(http, clean_db, "admin")
+    (listed,) = await _page(http, admin, action="export.transactions")
+    one = await http.get(f"{AUDIT}/{listed['id']}", headers=admin)
+    assert one.status_code == 200
+    entry = one.json()["data"]
+    assert entry["details"] == {"note": note, **nested, "rows": 5}
+    assert entry["action_label"] == "Exported transactions"
+    assert entry["target_label"] == "5 rows"
+    assert {k: v for k, v in entry.items()} == listed
+    missing = await http.get(f"{AUDIT}/999999999", headers=admin)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "NOT_FOUND"
+    assert (await http.get(f"{AUDIT}/abc", headers=admin)).status_code == 400
+    analyst = await sign_in(http, clean_db, "analyst")
+    assert (await http.get(f"{AUDIT}/{listed['id']}", headers=analyst)).status_code == 403
+
+
+async def test_the_trail_exports_with_its_filters_and_labels(
+    clean_db: Runtime, http: AsyncClient
+) -> None:
+    alice = Principal(id=uuid.uuid4(), email="alice@tests.local", role="analyst")
+    async with clean_db.engine.begin() as conn:
+        for i in range(3):
+            await record(conn, alice, "sync.trigger", target="vima", params={"i": i})
+        await record(conn, alice, "user.update", target="x@tests.local", params={"role": {}})
+        await record(conn, alice, "auth.logout", params={"note": "=cmd|' /C calc'!A0"})
+    admin = await sign_in(http, clean_db, "admin")
+    response = await http.get(
+        f"{AUDIT}/export", params={"actor": "alice@tests.local"}, headers=admin
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'filename="audit_all_' in response.headers["content-disposition"]
+    lines = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert int(response.headers["x-export-rows"]) == len(lines) == 5
+    assert [r["action_label"] for r in lines] == [
+        "Signed out", "Changed a user's role", "Started a sync", "Started a sync",
+        "Started a sync",
+    ]  # fmt: skip
+    assert lines[2]["target_label"] == "Vima" and lines[2]["target"] == "vima"
+    assert json.loads(lines[2]["details"]) == {"i": 2}
+    assert lines[0]["created_at"].endswith("Z")
+    assert "calc" in lines[0]["details"] and lines[0]["details"].startswith("{")
+    entries = await _page(http, admin, action="export.audit")
+    assert entries[0]["details"]["rows"] == 5 and entries[0]["details"]["actor"] == (
+        "alice@tests.local"
+    )
+    everything = await http.get(f"{AUDIT}/export", params={"format": "xlsx"}, headers=admin)
+    book = openpyxl.load_workbook(io.BytesIO(everything.content))
+    rows = list(book["Audit"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("id", "created_at", "actor", "action", "action_label")
+    assert isinstance(rows[1][1], datetime)  # a real date-time
+    # The file holds the trail as it was when asked for: not its own entry.
+    assert len(rows) - 1 == int(everything.headers["x-export-rows"])
+    assert "export.audit" in [r[3] for r in rows[1:]]  # the first export's entry
+    assert [r[3] for r in rows[1:]].count("export.audit") == 1
+    analyst = await sign_in(http, clean_db, "analyst")
+    assert (await http.get(f"{AUDIT}/export", headers=analyst)).status_code == 403
+    bad = await http.get(
+        f"{AUDIT}/export", params={"from_date": "2026-02-02", "to_date": "2026-02-01"},
+        headers=admin,
+    )  # fmt: skip
+    assert bad.status_code == 400
+
+
+def test_labels_of_the_other_domains_actions() -> None:
+    from psp_dashboard.audit.labels import TargetNames, action_label, target_label
+
+    rid = str(uuid.uuid4())
+    names = TargetNames({rid: "cop-1 (2026-03-01)"}, {})
+
+    def shown(action: str, target: str | None, params: dict[str, Any]) -> tuple[str, Any]:
+        entry = {"action": action, "target": target, "params": params, "ip": None}
+        return action_label(action, "success", params), target_label(entry, names)
+
+    assert shown("recon.assign", rid, {"owner_id": None}) == (
+        "Unassigned a discrepancy", "cop-1 (2026-03-01)",
+    )  # fmt: skip
+    assert shown("recon.comment", rid, {"length": 3})[0] == "Commented on a discrepancy"
+    assert shown("recon.resolve_bulk", "3 discrepancies", {"resolution": "resolved"}) == (
+        "Resolved discrepancies", "3 discrepancies",
+    )  # fmt: skip
+    assert shown("alerts.rule.update", str(uuid.uuid4()), {"name": "Big refunds"}) == (
+        "Changed an alert rule", "Big refunds",
+    )  # fmt: skip
+    assert shown("alerts.acknowledge", "17", {"title": "Vima is late"}) == (
+        "Acknowledged an alert", "Vima is late",
+    )  # fmt: skip
+    assert action_label("export.transactions", "denied", {}) == "Exported transactions (denied)"

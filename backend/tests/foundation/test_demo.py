@@ -9,6 +9,7 @@ from pydantic import SecretStr
 
 from psp_dashboard.config import Settings, load_settings
 from psp_dashboard.demo import start_demo_sources
+from psp_dashboard.sync.scheduler import interval_seconds
 
 SMALL = "--days 1 --per-day 20"
 
@@ -45,3 +46,20 @@ async def test_a_configured_provider_keeps_its_endpoint_and_pauses(
     assert str(sources.endpoints.payshack_base_url).startswith("https://merchant.payshack")
     assert sources.settings.payshack_page_pause_ms == settings.payshack_page_pause_ms
     assert "payshack: configured provider" in sources.lines
+
+
+async def test_the_demo_syncs_its_sandboxes_every_30_seconds(
+    test_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEMO_SANDBOX_ARGS", SMALL)
+    async with AsyncExitStack() as stack:
+        sources = await start_demo_sources(test_settings, stack)
+    demo = sources.settings
+    assert demo.sync_interval_seconds == 30
+    assert [interval_seconds(demo, s) for s in ("vima", "payshack")] == [30, 30]
+    # Outside the demo the minutes apply; an explicit SYNC_INTERVAL_SECONDS is kept.
+    assert test_settings.sync_interval_seconds is None
+    assert interval_seconds(test_settings, "vima") == 60 * test_settings.vima_sync_interval_minutes
+    chosen = test_settings.model_copy(update={"sync_interval_seconds": 7})
+    async with AsyncExitStack() as stack:
+        assert (await start_demo_sources(chosen, stack)).settings.sync_interval_seconds == 7

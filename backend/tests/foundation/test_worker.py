@@ -117,7 +117,13 @@ async def test_a_failing_job_is_logged_not_raised(
 def test_each_domain_registers_its_jobs(runtime: Runtime) -> None:
     """Sources without endpoints get no sync job; the rest is there."""
     jobs = build_worker(runtime).job_ids()
-    assert set(jobs) == {"payshack:clients", "payshack:reread", "recon:daily"}
+    assert set(jobs) == {
+        "payshack:clients",
+        "payshack:reread",
+        "recon:daily",
+        "alerts:evaluate",
+        "alerts:deliver",
+    }
 
 
 def test_daily_jobs_run_late_rather_than_skip_a_day(runtime: Runtime) -> None:

@@ -163,9 +163,53 @@ CASES: dict[str, tuple[dict[str, Any], list[Txn], Expected]] = {
         [vima("K", at(D, 10)), vima("K", at(D, 12))],
         [("K", "discrepancy", "duplicate")],
     ),
-    "vima_rows_on_two_days_each_reported_on_its_own_day": (
+    # Rule 1 counts a key's rows within the window, whatever day they are on (issue #20):
+    # two operations of one key either side of a midnight are a duplicate on both days,
+    # never a pair on each day that counts one pay-in as matched twice.
+    "vima_duplicate_across_midnight_on_the_first_day": (
         {},
-        [vima("K", at(D, 23, 50)), vima("K", at(NEXT, 0, 10)), payshack("K", at(D, 23, 55))],
+        [vima("K", at(D, 23, 30)), vima("K", at(NEXT, 0, 30)), payshack("K", at(NEXT, 0, 10))],
+        [("K", "discrepancy", "duplicate")],
+    ),
+    "vima_duplicate_across_midnight_on_the_second_day": (
+        {},
+        [vima("K", at(PREV, 23, 30)), vima("K", at(D, 0, 30)), payshack("K", at(D, 0, 10))],
+        [("K", "discrepancy", "duplicate")],
+    ),
+    "vima_duplicate_across_midnight_without_payshack": (
+        {},
+        [vima("K", at(D, 23, 30)), vima("K", at(NEXT, 0, 30))],
+        [("K", "discrepancy", "duplicate")],
+    ),
+    # A key without operations whose two pay-ins straddle a midnight: rule 1 applies
+    # before rule 3 on each day, so each day reports a duplicate, not missing_vima.
+    "payshack_duplicate_without_vima_across_midnight_on_the_first_day": (
+        {},
+        [payshack("K", at(D, 23, 30)), payshack("K", at(NEXT, 0, 30))],
+        [("K", "discrepancy", "duplicate")],
+    ),
+    "payshack_duplicate_without_vima_across_midnight_on_the_second_day": (
+        {},
+        [payshack("K", at(PREV, 23, 30)), payshack("K", at(D, 0, 30))],
+        [("K", "discrepancy", "duplicate")],
+    ),
+    # The mirror of the first case: one operation, two pay-ins either side of its
+    # midnight: the operation's day reports the duplicate; the day before reports
+    # nothing (its pay-in is inside the operation's day window).
+    "payshack_duplicate_across_midnight_reported_on_the_vima_day": (
+        {},
+        [payshack("K", at(PREV, 23, 30)), payshack("K", at(D, 0, 30)), vima("K", at(D, 0, 10))],
+        [("K", "discrepancy", "duplicate")],
+    ),
+    "payshack_duplicate_across_midnight_not_on_the_day_before": (
+        {},
+        [payshack("K", at(D, 23, 30)), payshack("K", at(NEXT, 0, 30)), vima("K", at(NEXT, 0, 10))],
+        [],
+    ),
+    # Rows of the key outside the window do not make a duplicate.
+    "vima_rows_outside_the_window_are_not_a_duplicate": (
+        {},
+        [vima("K", at(D, 10)), vima("K", at(NEXT, 3)), payshack("K", at(D, 10))],
         [("K", "matched", None)],
     ),
     "missing_payshack": ({}, [vima("K", at(D, 10))], [("K", "missing_payshack", "missing")]),
@@ -267,3 +311,18 @@ async def test_duplicate_details_list_every_row(rt: Runtime) -> None:
     (row,) = await comparable(rt, outcome.run_id)
     assert len(row.vima_ids) == 2 and len(row.payshack_ids) == 1
     assert [r["original_status"] for r in row.details["vima_rows"]] == ["success", "success"]
+
+
+@pytest.mark.parametrize("first", [D, NEXT])
+async def test_duplicate_across_midnight_lists_every_row_of_the_window(
+    rt: Runtime, first: date
+) -> None:
+    """Both days report the same duplicate, with all three rows, whichever runs first."""
+    rows = [vima("K", at(D, 23, 30)), vima("K", at(NEXT, 0, 30)), payshack("K", at(NEXT, 0, 10))]
+    await insert(rt, [r.normalized() for r in rows])
+    for day in (first, D if first == NEXT else NEXT):
+        outcome = await run(rt, day)
+        (row,) = await comparable(rt, outcome.run_id)
+        assert (row.match_status, row.discrepancy_type) == ("discrepancy", "duplicate")
+        assert (len(row.vima_ids), len(row.payshack_ids)) == (2, 1)
+        assert row.details["differences"] == ["duplicate"]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.auth.deps import SYSTEM
 from psp_dashboard.errors import Conflict, ValidationFailed
-from psp_dashboard.reconciliation import service
+from psp_dashboard.reconciliation import exposure, service
 from psp_dashboard.reconciliation.runs import day_lock, run_day
 from psp_dashboard.reconciliation.tasks import next_fire_time, run_scheduled
 from psp_dashboard.runtime import Runtime
@@ -341,7 +341,7 @@ async def test_money_at_risk(rt: Runtime) -> None:
     await insert(rt, _day_rows())  # type: ignore[arg-type]
     first = await run(rt, D)
     async with rt.engine.connect() as conn:
-        before = await service.money_at_risk(conn, first.run_id)
+        before = await exposure.money_at_risk(conn, first.run_id)
     assert before["by_type"] == {
         "amount": Decimal("1.00"),
         "missing_payshack": Decimal("100.00"),
@@ -352,7 +352,7 @@ async def test_money_at_risk(rt: Runtime) -> None:
     row = await _row(rt, first.run_id, "S")
     await service.resolve(rt, SYSTEM, row["id"], "resolved", None)  # type: ignore[arg-type]
     async with rt.engine.connect() as conn:
-        after = await service.money_at_risk(conn, first.run_id)
+        after = await exposure.money_at_risk(conn, first.run_id)
     assert (after["total"], after["open_count"]) == (Decimal("201.00"), 3)
     assert after["oldest_open_at"] == row["first_seen_at"]
 
@@ -380,3 +380,21 @@ def test_next_fire_time_in_the_reconciliation_zone(rt: Runtime) -> None:
     # 8 March 2026: New York skips 02:00-03:00; the run fires when the clock jumps.
     fire = next_fire_time(ny, datetime(2026, 3, 8, 5, 0, tzinfo=UTC))
     assert fire == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+
+
+async def test_resolution_of_a_cross_midnight_duplicate_carries_over(rt: Runtime) -> None:
+    """A duplicate reported on both days (rule 1 within the window) keeps each day's
+    resolution over a re-run, and a resolution on one day does not touch the other's."""
+    await insert(rt, [payshack("K", at(D, 23, 30)), payshack("K", at(NEXT, 0, 30))])  # type: ignore[list-item]
+    first_d, first_next = await run(rt, D), await run(rt, NEXT)
+    row_d = await _row(rt, first_d.run_id, "K")
+    assert (row_d["match_status"], row_d["discrepancy_type"]) == ("discrepancy", "duplicate")
+    await service.resolve(rt, SYSTEM, row_d["id"], "resolved", "refunded twice")  # type: ignore[arg-type]
+    again_d, again_next = await run(rt, D), await run(rt, NEXT)
+    carried = await _row(rt, again_d.run_id, "K")
+    assert (carried["resolution"], carried["note"], carried["change"]) == (
+        "resolved", "refunded twice", "unchanged",
+    )  # fmt: skip
+    other = await _row(rt, again_next.run_id, "K")
+    assert (other["discrepancy_type"], other["resolution"]) == ("duplicate", "open")
+    assert first_next.run_id != again_next.run_id

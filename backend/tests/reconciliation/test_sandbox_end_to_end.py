@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from psp_dashboard.runtime import Runtime
+from psp_dashboard.sandbox import HandmadePayment, PayShackSpec, VimaSpec, World
 from psp_dashboard.sandbox.config import (
     DiscrepancyRates,
     ReconParams,
@@ -77,3 +79,43 @@ async def test_every_day_matches_the_sandbox_truth(rt: Runtime, sandbox: Sandbox
         ("missing_payshack", "missing"),
         ("missing_vima", "missing"),
     }
+
+
+async def test_duplicates_across_midnight_match_the_truth_on_each_day(rt: Runtime) -> None:
+    """Rule 1 within the window (issue #20), through the real pipeline: each case is a
+    duplicate on every day that reports its key, in the engine as in the truth."""
+    day = date(2026, 3, 10)
+    prev, nxt = day - timedelta(days=1), day + timedelta(days=1)
+
+    def at(d: date, hour: int, minute: int) -> datetime:
+        return datetime(d.year, d.month, d.day, hour, minute, tzinfo=UTC)
+
+    def pay(key: str, v: datetime | None = None, p: datetime | None = None) -> HandmadePayment:
+        return HandmadePayment(
+            key,
+            None if v is None else VimaSpec(v, Decimal("100.00")),
+            None if p is None else PayShackSpec(p, Decimal("100.00")),
+        )
+
+    payments = [
+        pay("801", at(prev, 23, 30)), pay("801", at(day, 0, 30), at(day, 0, 10)),
+        pay("802", p=at(day, 23, 30)), pay("802", p=at(nxt, 0, 30)),
+        pay("803", p=at(prev, 23, 30)), pay("803", at(day, 0, 10), at(day, 0, 30)),
+        pay("804", at(day, 23, 30)), pay("804", at(nxt, 0, 30)),
+        pay("805", at(day, 12, 0), at(day, 12, 1)),  # a plain match beside them
+    ]  # fmt: skip
+    world = World(WorldConfig(start=prev, days=3, per_day=0), handmade=payments)
+    with (
+        sandbox_thread(SandboxConfig(), world=world) as handle,
+        runtime_with(rt, endpoints=endpoints_for(handle)),
+    ):
+        for source in ("vima", "payshack"):
+            result = await sync_source(rt, source)
+            assert result.status == "success", result.error
+    duplicates = 0
+    for d in (prev, day, nxt):
+        outcome = await run(rt, d)
+        got = brief(await comparable(rt, outcome.run_id))
+        assert got == brief(expected_reconciliation(world, d)), d
+        duplicates += sum(1 for r in got if r[2] == "duplicate")
+    assert duplicates == 7  # 801, 802 and 804 on two days each; 803 on its operation's day

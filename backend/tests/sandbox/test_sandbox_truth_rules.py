@@ -188,3 +188,51 @@ def test_admin_endpoint_states_the_same_truth(http: httpx.Client) -> None:
         "discrepancy": 1,
         "missing_payshack": 1,
     }
+
+
+PREV = D - timedelta(days=1)
+# Rule 1 within the window (issue #20): duplicates straddling a midnight, as the truth
+# states them on both days. (name, payments, kinds on PREV, on D, on NEXT, rows listed.)
+CROSS_MIDNIGHT_DUPLICATES = [
+    (
+        "two_operations_one_payin",
+        [pay("801", at(23, 30, day=PREV)), pay("801", at(0, 30), at(0, 10))],
+        ["duplicate"], ["duplicate"], [], 3,
+    ),
+    (
+        "two_payins_no_operation",
+        [pay("802", p=at(23, 30)), pay("802", p=at(0, 30, day=NEXT))],
+        [], ["duplicate"], ["duplicate"], 2,
+    ),
+    (
+        "two_payins_one_operation_after_midnight",
+        [pay("803", p=at(23, 30, day=PREV)), pay("803", at(0, 10), at(0, 30))],
+        [], ["duplicate"], [], 3,
+    ),
+    (
+        "two_operations_no_payin",
+        [pay("804", at(23, 30)), pay("804", at(0, 30, day=NEXT))],
+        [], ["duplicate"], ["duplicate"], 2,
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "payments", "on_prev", "on_day", "on_next", "listed"),
+    CROSS_MIDNIGHT_DUPLICATES,
+    ids=[c[0] for c in CROSS_MIDNIGHT_DUPLICATES],
+)
+def test_duplicates_across_midnight_are_duplicates_on_each_reporting_day(
+    name: str,
+    payments: list[HandmadePayment],
+    on_prev: list[str],
+    on_day: list[str],
+    on_next: list[str],
+    listed: int,
+) -> None:
+    w = World(WorldConfig(start=PREV, days=3, per_day=0), handmade=payments)
+    for day, kinds in ((PREV, on_prev), (D, on_day), (NEXT, on_next)):
+        rows = recon(w, day)
+        assert [r.discrepancy_type for r in rows] == kinds, (day, rows)
+        for row in rows:  # every row of the key within the day's window is listed
+            assert len(row.vima_ids) + len(row.payshack_ids) == listed

@@ -111,7 +111,8 @@ async def test_shutdown_lets_the_current_batch_commit_then_stops(
             await conn.execute(
                 text(
                     "SELECT (SELECT COUNT(*) FROM transactions WHERE source = 'vima'), "
-                    "(SELECT last_create_cursor FROM sync_state WHERE source = 'vima')"
+                    # the first sync walks the update stream: its cursor moved
+                    "(SELECT last_update_cursor FROM sync_state WHERE source = 'vima')"
                 )
             )
         ).one()

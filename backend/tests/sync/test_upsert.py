@@ -20,7 +20,10 @@ ROLLUP_VS_TRUTH = text(
                COALESCE(original_status, '') AS original_status,
                COALESCE(payment_method, '') AS payment_method,
                COALESCE(merchant_id, '') AS merchant_id, currency,
-               COUNT(*) AS count, SUM(amount) AS amount, SUM(COALESCE(fee, 0)) AS fee
+               COUNT(*) AS count, SUM(amount) AS amount, SUM(COALESCE(fee, 0)) AS fee,
+               COUNT(counterpart_of) AS counterpart_count,
+               COALESCE(SUM(amount) FILTER (WHERE counterpart_of IS NOT NULL), 0)
+                   AS counterpart_amount
         FROM transactions GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
     ),
     rolled AS (SELECT * FROM transaction_rollup WHERE count <> 0 OR amount <> 0 OR fee <> 0)

@@ -32,39 +32,86 @@ export const specs = [
       // Ask the API ourselves with the same query the page used.
       const api = (await kit.apiGet(ctx, '/metrics/overview', used)).data;
 
+      // The headline cards count payments (a linked Vima + PayShack pair once) when the API
+      // reports them; by source stays in rows.
+      const h = api.payments ?? { count: api.total.count, amount: api.total.amount, by_status: api.by_status };
       const volume = await kpiText(page, 'kpi-volume');
-      assertEqual(volume.value, String(api.total.amount), 'volume data-value');
-      assertEqual(digits(volume.text), moneyDigits(api.total.amount), 'volume on screen');
+      assertEqual(volume.value, String(h.amount), 'volume data-value');
+      assertEqual(digits(volume.text), moneyDigits(h.amount), 'volume on screen');
 
       const count = await kpiText(page, 'kpi-count');
-      assertEqual(count.value, String(api.total.count), 'count');
-      assertEqual(digits(count.text), String(api.total.count), 'count on screen');
+      assertEqual(count.value, String(h.count), 'count');
+      assertEqual(
+        await page.locator('[data-testid=kpi-count]').getAttribute('data-unit'),
+        api.payments ? 'payments' : 'rows',
+        'unit',
+      );
+      assert(digits(count.text).startsWith(String(h.count)), 'count on screen');
 
       const success = await kpiText(page, 'kpi-success');
-      assertEqual(digits(success.text), moneyDigits(api.by_status.success?.amount ?? 0), 'success amount on screen');
+      assertEqual(digits(success.text), moneyDigits(h.by_status.success?.amount ?? 0), 'success amount on screen');
 
       const failed = await kpiText(page, 'kpi-failed');
-      assertEqual(digits(failed.text), String(api.by_status.failed?.count ?? 0), 'failed count on screen');
+      assertEqual(digits(failed.text), String(h.by_status.failed?.count ?? 0), 'failed count on screen');
 
       const pending = await kpiText(page, 'kpi-pending');
-      assertEqual(digits(pending.text), String(api.by_status.pending?.count ?? 0), 'pending count on screen');
+      assertEqual(digits(pending.text), String(h.by_status.pending?.count ?? 0), 'pending count on screen');
 
       const conversion = await kpiText(page, 'kpi-conversion');
-      if (api.conversion_rate !== null) {
-        assertEqual(conversion.text.trim(), `${Number(api.conversion_rate).toFixed(1)}%`, 'conversion on screen');
+      const rate = api.payments ? api.payments.conversion_rate : api.conversion_rate;
+      if (rate !== null) assertEqual(conversion.text.trim(), `${Number(rate).toFixed(1)}%`, 'conversion on screen');
+      const avgTicket = api.payments ? api.payments.avg_ticket : api.avg_ticket;
+      if (avgTicket !== null) {
+        const avg = await kpiText(page, 'kpi-avg-ticket');
+        assertEqual(digits(avg.text), moneyDigits(avgTicket), 'average ticket on screen');
       }
-      const avg = await kpiText(page, 'kpi-avg-ticket');
-      if (api.avg_ticket !== null) assertEqual(digits(avg.text), moneyDigits(api.avg_ticket), 'average ticket on screen');
+      for (const source of ['vima', 'payshack']) {
+        const rows = page.locator(`[data-testid=by-source-rows-${source}]`);
+        assertEqual(await rows.getAttribute('data-value'), String(api.by_source[source]?.count ?? 0), `${source} rows`);
+        assert((await rows.textContent()).includes('rows'), 'by source is labelled in rows');
+      }
 
-      if (api.trends.total_change !== null) {
+      const trends = api.payments?.trends ?? api.trends;
+      if (trends.total_change !== null) {
         const change = await page.locator('[data-testid=kpi-volume-change]').textContent();
-        assert(
-          change.includes(Math.abs(api.trends.total_change).toFixed(1)),
-          `volume change ${change} vs ${api.trends.total_change}`,
-        );
+        assert(change.includes(Math.abs(trends.total_change).toFixed(1)), `volume change ${change} vs ${trends.total_change}`);
       }
       await page.locator('[data-testid=heatmap]').waitFor();
       await kit.shot(page, 'overview');
+    },
+  },
+  {
+    name: 'today is compared with the same elapsed span of yesterday, and the trend marks the partial bucket',
+    async run(kit) {
+      const { page, ctx } = await kit.signIn('admin');
+      const today = daysAgo(0);
+      const overviewResponse = page.waitForResponse((r) => {
+        const u = new URL(r.url());
+        return u.pathname.endsWith('/metrics/overview') && u.searchParams.get('from_date') === today;
+      });
+      await page.goto(`${config.baseUrl}/?period=today`);
+      const used = Object.fromEntries(new URL((await overviewResponse).url()).searchParams);
+      const api = (await kit.apiGet(ctx, '/metrics/overview', used)).data;
+      const note = await page.locator('[data-testid=kpi-volume-compare]').textContent();
+      if (api.comparison.partial) {
+        const until = new Date(api.comparison.elapsed_until).toISOString().slice(11, 16);
+        assertEqual(note.trim(), `vs yesterday until ${until}`, 'the card says what today is compared with');
+      } else {
+        assert(note.startsWith('vs '), `the card names the compared period: ${note}`);
+      }
+      // The hour in progress is marked partial (data-partial), not drawn as a fall.
+      const chart = page.locator('[data-testid=trend-chart]');
+      const trends = (await kit.apiGet(ctx, '/metrics/trends', { ...used, granularity: 'hour', unit: 'payments' })).data;
+      if (trends.points.every((p) => p.count === 0)) return; // nothing yet today: the card shows its empty state
+      await chart.waitFor();
+      const partial = await chart.getAttribute('data-partial');
+      assert(partial, 'the trend marks its bucket in progress');
+      assert(
+        Date.parse(partial) <= Date.now() && Date.now() - Date.parse(partial) < 3_600_000,
+        `partial bucket is this hour: ${partial}`,
+      );
+      assert((await chart.getAttribute('aria-label')).includes('partial'), 'the chart says so to screen readers');
+      await kit.shot(page, 'today-partial');
     },
   },
   {

@@ -1,4 +1,4 @@
-import { assert, assertEqual, config, daysAgo, digits } from '../harness.mjs';
+import { assert, assertEqual, config, daysAgo, digits, moneyDigits } from '../harness.mjs';
 
 const DATE = process.env.E2E_RECON_DATE || daysAgo(1);
 
@@ -41,16 +41,50 @@ async function checkAgainstTruth(page, kit, ctx) {
   assertEqual(await onScreen('recon-missing'), String(missing), 'missing on screen');
 }
 
+/** The money-at-risk card equals the API, and its definition opens on keyboard focus. */
+async function checkMoneyAtRisk(page, kit, ctx) {
+  const risk = (await kit.apiGet(ctx, '/reconciliation/summary', { date: DATE })).data.money_at_risk;
+  const card = page.locator('[data-testid=money-at-risk-card]');
+  await card.waitFor();
+  assertEqual(
+    await card.locator('[data-testid=recon-money-at-risk]').getAttribute('data-value'),
+    String(risk.total),
+    'money at risk = API',
+  );
+  assertEqual(
+    digits(await card.locator('[data-testid=recon-money-at-risk]').textContent()),
+    moneyDigits(risk.total),
+    'money at risk on screen',
+  );
+  const tip = page.locator('[data-testid=money-at-risk-tip]');
+  assert(!(await tip.isVisible()), 'the breakdown is hidden until asked for');
+  await page.locator('[data-testid=money-at-risk-info]').focus();
+  await tip.waitFor({ state: 'visible' });
+  assert((await tip.textContent()).includes('Amount differences'), 'the breakdown names the kinds');
+  if (risk.awaiting) {
+    assertEqual(
+      await card.locator('[data-testid=money-awaiting]').getAttribute('data-value'),
+      String(risk.awaiting.amount),
+      'awaiting apart',
+    );
+  }
+  await kit.shot(page, 'money-at-risk-tip');
+  await page.locator('[data-testid=money-at-risk-info]').blur();
+}
+
 export const specs = [
   {
     name: 'run a reconciliation, resolve a discrepancy, and it stays resolved after a re-run',
     async run(kit) {
       const { page, ctx } = await kit.signIn('analyst');
       await page.goto(`${config.baseUrl}/reconciliation/?date=${DATE}`);
-      await page.locator('[data-testid=recon-total]').waitFor();
+      // A day never run shows "Not reconciled yet" instead of the figures; either way the button is there.
+      await page.locator('[data-testid=recon-run]').waitFor();
       await runAndWait(page);
+      await page.locator('[data-testid=recon-total]').waitFor();
       await page.locator('[data-testid=recon-runs]').waitFor();
       await checkAgainstTruth(page, kit, ctx);
+      await checkMoneyAtRisk(page, kit, ctx);
 
       await page.selectOption('[data-testid=recon-resolution]', 'open');
       // The previous rows stay on screen until the filtered list arrives: wait for it.
@@ -59,7 +93,7 @@ export const specs = [
         return cells.length > 0 && cells.every((c) => c.getAttribute('data-value') === 'open');
       });
       const first = page.locator('[data-testid=discrepancy-row]').first();
-      const cid = (await first.locator('td').nth(1).textContent()).trim();
+      const cid = (await first.locator('[data-testid=discrepancy-cid-cell]').textContent()).trim();
       assert(cid && cid !== '—', 'the discrepancy has a client operation id');
       const row = page.locator('[data-testid=discrepancy-row]', { hasText: cid });
       await kit.shot(page, 'before-resolve');

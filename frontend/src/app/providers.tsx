@@ -3,7 +3,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { ToastProvider } from '@/components/ui/toast';
-import { ApiError } from '@/lib/api/client';
+import { retryDelay, shouldRetry } from '@/lib/api/client';
 import { AuthProvider } from '@/lib/app/auth';
 import { PreferencesProvider } from '@/lib/app/preferences';
 
@@ -15,8 +15,9 @@ export function Providers({ children }: { children: ReactNode }) {
           queries: {
             staleTime: 30_000,
             refetchOnWindowFocus: true,
-            // Client errors (4xx) won't fix themselves; retry network/5xx twice.
-            retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+            // HTTP errors show at once with "Retry"; only unreachable-server errors retry (client.ts).
+            retry: shouldRetry,
+            retryDelay,
           },
         },
       }),

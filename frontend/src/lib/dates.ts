@@ -56,60 +56,108 @@ function parseTs(ts: string | Date | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const dtCache = new Map<string, Intl.DateTimeFormat>();
-function cached(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
-  let f = dtCache.get(key);
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+type Parts = { year: string; month: string; day: string; hour: string; minute: string; second: string };
+
+// Numeric parts only: the month name is ours, because ICU's en-GB writes "Sept" since 72
+// and a browser's locale data would otherwise decide how a date reads.
+const partsCache = new Map<string, Intl.DateTimeFormat>();
+function partsIn(d: Date, tz: string): Parts {
+  let f = partsCache.get(tz);
   if (!f) {
-    f = make();
-    dtCache.set(key, f);
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    partsCache.set(tz, f);
   }
-  return f;
+  const out: Record<string, string> = {};
+  for (const p of f.formatToParts(d)) out[p.type] = p.value;
+  return out as Parts;
+}
+
+function dayMonth(p: Parts): string {
+  return `${p.day} ${MONTHS[Number(p.month) - 1]}`;
 }
 
 /** "15 Jan 2026, 19:35:09" in the zone; null → "—". */
 export function formatDateTime(ts: string | Date | null | undefined, tz: TimeZone, withSeconds = true): string {
   const d = parseTs(ts);
-  if (!d) return '—';
-  const f = cached(
-    `dt|${tz}|${withSeconds}`,
-    () =>
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone: tz,
-        day: '2-digit',
-        month: 'short',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: withSeconds ? '2-digit' : undefined,
-        hourCycle: 'h23',
-      }),
-  );
-  return f.format(d);
+  return d ? formatDateTimeInZone(d, tz, withSeconds) : '—';
 }
 
-/** "15 Jan 2026" for a YYYY-MM-DD (zone-free calendar date). */
+/** "06 Dec 2026, 02:00" in any IANA zone (a RangeError for an unknown one), for zones beyond the UTC/IST switch. */
+export function formatDateTimeInZone(ts: string | Date, zone: string, withSeconds = false): string {
+  const d = parseTs(ts);
+  if (!d) return '—';
+  const p = partsIn(d, zone);
+  const time = withSeconds ? `${p.hour}:${p.minute}:${p.second}` : `${p.hour}:${p.minute}`;
+  return `${dayMonth(p)} ${p.year}, ${time}`;
+}
+
+/** "04 Dec 2026" for a YYYY-MM-DD (zone-free calendar date). */
 export function formatDate(date: string | null | undefined): string {
   if (!date || !isIsoDate(date)) return date ?? '—';
-  const f = cached(
-    'd',
-    () => new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: '2-digit', month: 'short', year: 'numeric' }),
-  );
-  return f.format(new Date(`${date}T00:00:00Z`));
+  const [y, m, d] = date.split('-');
+  return `${d} ${MONTHS[Number(m) - 1]} ${y}`;
 }
 
 /** Chart bucket label: "14:00" for hours, "15 Jan" for days/weeks. */
 export function formatBucket(ts: string, granularity: 'hour' | 'day' | 'week', tz: TimeZone): string {
   const d = parseTs(ts);
   if (!d) return ts;
-  if (granularity === 'hour') {
-    const f = cached(
-      `h|${tz}`,
-      () => new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-    );
-    return f.format(d);
+  const p = partsIn(d, tz);
+  return granularity === 'hour' ? `${p.hour}:${p.minute}` : dayMonth(p);
+}
+
+const MONTH_BY_NAME: Record<string, number> = Object.fromEntries(
+  [
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ].flatMap((name, i) => [[name, i + 1], [name.slice(0, 3), i + 1], ...(name === 'september' ? [['sept', 9] as const] : [])]),
+);
+
+function isoOf(year: number, month: number, day: number): string | null {
+  if (year < 1000 || year > 9999) return null;
+  const iso = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : null;
+}
+
+/**
+ * What a person typed into a date field, as YYYY-MM-DD; null when it is not a whole date.
+ * Accepts "04 Dec 2026" (any case, full month names, "-" or "/" between the parts),
+ * "4/12/2026" / "4-12-2026" / "4.12.2026" read day first (as in India, never US
+ * month-first), and ISO "2026-12-04".
+ */
+export function parseDateInput(text: string): string | null {
+  const t = text.trim().toLowerCase().replace(/,/g, ' ');
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t); // ISO is whole only with two-digit parts
+  if (m) return isoOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+  if (m) return isoOf(Number(m[3]), Number(m[2]), Number(m[1]));
+  m = /^(\d{1,2})[\s/.-]+([a-z]+)\.?[\s/.-]+(\d{4})$/.exec(t);
+  if (m) {
+    const month = MONTH_BY_NAME[m[2]!];
+    return month ? isoOf(Number(m[3]), month, Number(m[1])) : null;
   }
-  const f = cached(`dm|${tz}`, () => new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: '2-digit', month: 'short' }));
-  return f.format(d);
+  return null;
 }
 
 /** "just now", "2 min ago", "3 h ago", "in 5 min". */

@@ -7,6 +7,7 @@ import {
   parseOverviewFilters,
   parseReconFilters,
   parseTxFilters,
+  txWalkKey,
   reconFiltersToSearch,
   resolvePeriod,
   txFiltersToQuery,
@@ -25,9 +26,11 @@ describe('transaction filters ⇄ URL', () => {
       to_date: undefined,
       search: undefined,
       page: 1,
+      cursor: undefined,
       limit: 50,
       sort_by: 'created_at',
       order: 'desc',
+      group: undefined,
     });
   });
 
@@ -58,6 +61,24 @@ describe('transaction filters ⇄ URL', () => {
     const f = parseTxFilters(sp('status=success&page=2'));
     expect(txFiltersToQuery(f)).toMatchObject({ status: 'success', page: 2, limit: 50, sort_by: 'created_at' });
     expect(txFiltersToQuery(f, false)).not.toHaveProperty('page');
+  });
+
+  it('sends a cursor instead of the page number, keeps both and the grouping in the URL', () => {
+    const f = parseTxFilters(sp('status=success&page=3&cursor=eyJhIjoxfQ.abc_-&group=1'));
+    expect(f).toMatchObject({ page: 3, cursor: 'eyJhIjoxfQ.abc_-', group: true });
+    const q = txFiltersToQuery(f);
+    expect(q).toMatchObject({ cursor: 'eyJhIjoxfQ.abc_-', limit: 50 });
+    expect(q).not.toHaveProperty('page'); // the API refuses cursor with page > 1
+    expect(txFiltersToQuery(f, false)).not.toHaveProperty('cursor');
+    expect(parseTxFilters(txFiltersToSearch(f))).toEqual(f);
+    expect(parseTxFilters(sp('cursor=has%20space')).cursor).toBeUndefined();
+  });
+
+  it('keys a cursor walk by the filters and sort, not by the position or the view', () => {
+    const a = parseTxFilters(sp('status=success&page=3&cursor=abc&group=1'));
+    const b = parseTxFilters(sp('status=success'));
+    expect(txWalkKey(a)).toBe(txWalkKey(b));
+    expect(txWalkKey(parseTxFilters(sp('status=success&order=asc')))).not.toBe(txWalkKey(b));
   });
 
   it('computes the visible range', () => {

@@ -8,6 +8,7 @@ import {
   type DiscrepancyType,
   type Granularity,
   type Resolution,
+  type Role,
   type Source,
   type SortBy,
   type SortOrder,
@@ -31,6 +32,10 @@ function text(value: string | null, max = 200): string | undefined {
 }
 function date(value: string | null): string | undefined {
   return isIsoDate(value) ? value! : undefined;
+}
+const CURSOR_RE = /^[A-Za-z0-9_\-.~=]{1,512}$/;
+function cursorText(value: string | null): string | undefined {
+  return value && CURSOR_RE.test(value) ? value : undefined;
 }
 function positiveInt(value: string | null, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
@@ -56,10 +61,15 @@ export interface TxFilters {
   from_date?: string;
   to_date?: string;
   search?: string;
+  /** Shown page number; with `cursor` only a label (the cursor says where), else the page asked for. */
   page: number;
+  /** Keyset position (meta.next_cursor of the page before); absent on page-number links. */
+  cursor?: string;
   limit: number;
   sort_by: SortBy;
   order: SortOrder;
+  /** Show a linked Vima/PayShack pair as one payment (a view option, not an API filter). */
+  group?: boolean;
 }
 
 export const TX_DEFAULTS: Pick<TxFilters, 'page' | 'limit' | 'sort_by' | 'order'> = {
@@ -78,9 +88,11 @@ export function parseTxFilters(sp: Reader): TxFilters {
     to_date: date(sp.get('to_date')),
     search: text(sp.get('search')),
     page: positiveInt(sp.get('page'), TX_DEFAULTS.page),
+    cursor: cursorText(sp.get('cursor')),
     limit: positiveInt(sp.get('limit'), TX_DEFAULTS.limit, 100),
     sort_by: oneOf(sp.get('sort_by'), SORTABLE) ?? TX_DEFAULTS.sort_by,
     order: oneOf(sp.get('order'), ['asc', 'desc'] as const) ?? TX_DEFAULTS.order,
+    group: sp.get('group') === '1' ? true : undefined,
   };
 }
 
@@ -94,16 +106,21 @@ export function txFiltersToSearch(f: TxFilters, extra: Record<string, string | u
     to_date: f.to_date,
     search: f.search,
     page: f.page !== TX_DEFAULTS.page ? f.page : undefined,
+    cursor: f.cursor,
     limit: f.limit !== TX_DEFAULTS.limit ? f.limit : undefined,
     sort_by: f.sort_by !== TX_DEFAULTS.sort_by ? f.sort_by : undefined,
     order: f.order !== TX_DEFAULTS.order ? f.order : undefined,
+    group: f.group ? '1' : undefined,
     ...extra,
   });
 }
 
+/** The list's query; `cursor` until schema.d.ts is regenerated from a backend that has it. */
+export type TxQuery = Query<'/transactions'> & { cursor?: string };
+
 /** API query for GET /transactions (and, without paging, /export/transactions). */
-export function txFiltersToQuery(f: TxFilters, withPaging = true): Query<'/transactions'> {
-  const q: Query<'/transactions'> = {
+export function txFiltersToQuery(f: TxFilters, withPaging = true): TxQuery {
+  const q: TxQuery = {
     source: f.source,
     project: f.project,
     status: f.status,
@@ -114,10 +131,26 @@ export function txFiltersToQuery(f: TxFilters, withPaging = true): Query<'/trans
     order: f.order,
   };
   if (withPaging) {
-    q.page = f.page;
+    // The API refuses `cursor` with page > 1: with a cursor the page number is our label.
+    if (f.cursor) q.cursor = f.cursor;
+    else q.page = f.page;
     q.limit = f.limit;
   }
   return q;
+}
+
+/** The filters a list walk belongs to: a cursor is only valid for the same filters and sort. */
+export function txWalkKey(f: TxFilters): string {
+  return txFiltersToSearch({ ...f, page: 1, cursor: undefined, group: undefined }).toString();
+}
+
+/**
+ * What a transaction search finds, for the role: payer e-mail, phone, VPA and name are
+ * searched only for roles that see them unmasked (docs/api.md), so a viewer is not told otherwise.
+ */
+export function searchHint(role: Role | null | undefined): string {
+  const ids = 'id, order id, c_id, UTR';
+  return role && role !== 'viewer' ? `${ids}, email, phone, VPA, payer name` : ids;
 }
 
 /** "Showing 1–50 of 15,420" parts. */

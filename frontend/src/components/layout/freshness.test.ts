@@ -24,8 +24,33 @@ describe('freshness', () => {
       { sources: [src('vima', 'idle', '2026-03-02T11:59:00Z'), src('payshack', 'incomplete', '2026-03-02T11:58:00Z')] },
       now,
     );
-    expect(f).toEqual({ ts: '2026-03-02T11:58:00Z', age: 120, failing: false, incomplete: true });
+    expect(f).toEqual({ ts: '2026-03-02T11:58:00Z', age: 120, failing: false, incomplete: true, neverSynced: [] });
     expect(freshnessTone(f!.age, f!.failing, f!.incomplete)).toBe('pending');
     expect(freshnessTone(120, false, false)).toBe('success');
+  });
+
+  it('never says "never synced" for all while another source has synced', () => {
+    const never = { ...src('payshack', 'idle', ''), last_successful_sync: null, last_sync_at: null };
+    const f = freshness({ sources: [src('vima', 'idle', '2026-03-02T11:59:00Z'), never] }, now)!;
+    expect(f.ts).toBe('2026-03-02T11:59:00Z');
+    expect(f.neverSynced).toEqual(['payshack']);
+    expect(freshnessTone(f.age, f.failing, f.incomplete, f.neverSynced.length > 0)).toBe('pending');
+  });
+
+  it('is neutral, not red, when no source has synced yet, and ignores unconfigured sources', () => {
+    const never = (s: SourceStatus['source']) => ({ ...src(s, 'idle', ''), last_successful_sync: null, last_sync_at: null });
+    const f = freshness({ sources: [never('vima'), never('payshack')] }, now)!;
+    expect(f.ts).toBeNull();
+    expect(freshnessTone(f.age, f.failing, f.incomplete, true)).toBe('neutral');
+    const off = { ...never('payshack'), configured: false };
+    const g = freshness({ sources: [src('vima', 'idle', '2026-03-02T11:59:00Z'), off] }, now)!;
+    expect(g.neverSynced).toEqual([]);
+    expect(freshnessTone(g.age, g.failing, g.incomplete, false)).toBe('success');
+    expect(freshness(undefined, now)).toBeNull();
+  });
+
+  it('turns red only when the stalest synced source is over an hour old', () => {
+    const f = freshness({ sources: [src('vima', 'idle', '2026-03-02T10:00:00Z')] }, now)!;
+    expect(freshnessTone(f.age, false, false)).toBe('failed');
   });
 });

@@ -5,13 +5,18 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { Spinner } from '@/components/ui/spinner';
 import { apiGetPaged } from '@/lib/api/client';
+import { useAuth } from '@/lib/app/auth';
+import { searchHint } from '@/lib/filters';
 
 /**
- * Search by transaction id, order id / c_id, UTR, email or phone. One hit opens that
+ * Search by transaction id, order id / c_id, UTR and — for roles that see payer data —
+ * e-mail, phone, VPA or payer name (`searchHint`). One hit opens that
  * transaction; several land on the filtered list. "/" focuses the box.
  */
 export function GlobalSearch() {
   const router = useRouter();
+  const { me } = useAuth();
+  const hint = searchHint(me?.role);
   const input = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
@@ -61,8 +66,9 @@ export function GlobalSearch() {
         type="search"
         value={value}
         onChange={(e) => setValue(e.target.value)}
-        placeholder="Search id, order id, UTR, email, phone…"
-        aria-label="Search transactions"
+        placeholder={`Search ${hint}…`}
+        title={`Exact match on ${hint}`}
+        aria-label={`Search transactions by ${hint}`}
         className="h-9 w-full rounded-sm border border-border bg-input pl-9 pr-10 text-body text-fg placeholder:text-muted hover:border-border-hover focus:border-accent focus:outline-none"
       />
       <span className="absolute right-3 top-1/2 -translate-y-1/2 text-caption text-muted">

@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, LayoutDashboard, RefreshCw, Scale, Settings } from 'lucide-react';
+import { ArrowLeftRight, Bell, LayoutDashboard, RefreshCw, Scale, Settings } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -12,6 +12,7 @@ const NAV = [
   { href: '/transactions/', label: 'Transactions', icon: ArrowLeftRight },
   { href: '/reconciliation/', label: 'Reconciliation', icon: Scale },
   { href: '/sync/', label: 'Sync', icon: RefreshCw },
+  { href: '/alerts/', label: 'Alerts', icon: Bell },
 ] as const;
 
 export function normalizePath(p: string | null): string {

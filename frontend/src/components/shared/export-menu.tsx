@@ -117,7 +117,7 @@ export function ExportMenu<P extends ExportPath>({
               {formatBytes(progress.loaded)}
               {progress.total ? ` of ${formatBytes(progress.total)}` : ''}
             </span>
-            <button type="button" className="text-accent hover:text-accent-hover" onClick={() => abort.current?.abort()}>
+            <button type="button" className="text-accent-fg hover:underline" onClick={() => abort.current?.abort()}>
               Cancel
             </button>
           </div>
@@ -136,7 +136,7 @@ export function ExportMenu<P extends ExportPath>({
               Narrow the filters — for example a shorter date range or one source — and export again.
             </p>
           ) : null}
-          <button type="button" className="mt-2 text-accent hover:text-accent-hover" onClick={() => setError(null)}>
+          <button type="button" className="mt-2 text-accent-fg hover:underline" onClick={() => setError(null)}>
             Dismiss
           </button>
         </div>

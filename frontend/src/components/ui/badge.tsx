@@ -10,7 +10,7 @@ const tones: Record<Tone, string> = {
   failed: 'bg-failed/10 text-failed border-failed/20',
   pending: 'bg-pending/10 text-pending border-pending/20',
   info: 'bg-info/10 text-info border-info/20',
-  accent: 'bg-accent/10 text-accent-hover border-accent/20',
+  accent: 'bg-accent/10 text-accent-fg border-accent/20',
   neutral: 'bg-input text-fg-2 border-border',
   vima: 'bg-vima/10 text-vima border-vima/20',
   payshack: 'bg-payshack/10 text-payshack border-payshack/20',
@@ -36,6 +36,7 @@ export function statusTone(status: string | null | undefined): Tone {
     case 'resolved':
     case 'idle':
     case 'complete':
+    case 'done':
       return 'success';
     case 'failed':
     case 'missing_vima':

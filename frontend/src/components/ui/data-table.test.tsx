@@ -69,4 +69,19 @@ describe('DataTable', () => {
     // Rows of the data look are highlighted only when they can be clicked.
     expect(data.querySelector('tbody tr')!.className).not.toContain('hover:bg-input');
   });
+
+  it('sticky header: the header cells stick to the top of a box that scrolls both ways', () => {
+    const root = document.createElement('div');
+    root.innerHTML = renderToStaticMarkup(
+      <DataTable columns={columns} data={[{ id: 'r1', total: 5 }]} getRowId={(r) => r.id} stickyHeader />,
+    );
+    const box = root.querySelector('[data-sticky-header]')!;
+    expect(box.className).toContain('overflow-y-auto');
+    expect(box.className).toContain('max-h-');
+    for (const th of root.querySelectorAll('th')) expect(th.className).toContain('sticky top-0');
+    // Without the option nothing sticks and the box only scrolls sideways.
+    const plain = render();
+    expect(plain.querySelector('[data-sticky-header]')).toBeNull();
+    expect(plain.querySelector('th')!.className).not.toContain('sticky');
+  });
 });

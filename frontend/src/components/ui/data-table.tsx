@@ -65,6 +65,7 @@ export function DataTable<T>({
   rowClassName,
   testId,
   variant = 'data',
+  stickyHeader = false,
 }: {
   columns: Column<T>[];
   data: T[];
@@ -78,11 +79,20 @@ export function DataTable<T>({
   /** data-testid of the <table>. */
   testId?: string;
   variant?: keyof typeof LOOK;
+  /**
+   * Keep the header row in view: the table scrolls inside a box as tall as the window
+   * below the app header (a box that only scrolled sideways would pin the header to
+   * itself, i.e. nowhere), with the header stuck to its top.
+   */
+  stickyHeader?: boolean;
 }) {
   const look = LOOK[variant];
 
   return (
-    <div className="overflow-x-auto">
+    <div
+      className={cn('overflow-x-auto', stickyHeader && 'max-h-[calc(100dvh-9rem)] overflow-y-auto overscroll-contain')}
+      data-sticky-header={stickyHeader || undefined}
+    >
       <table className="w-full border-collapse text-left" data-testid={testId}>
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead>
@@ -97,7 +107,13 @@ export function DataTable<T>({
                   key={column.id}
                   scope="col"
                   aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : undefined}
-                  className={cn(look.th, column.align === 'right' && 'text-right', column.className)}
+                  className={cn(
+                    look.th,
+                    column.align === 'right' && 'text-right',
+                    // A sticky cell loses the row's collapsed border: draw it as an inset shadow.
+                    stickyHeader && 'sticky top-0 z-10 bg-panel shadow-[inset_0_-1px_0_rgb(var(--border))]',
+                    column.className,
+                  )}
                 >
                   {canSort ? (
                     <button

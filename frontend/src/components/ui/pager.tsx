@@ -1,22 +1,48 @@
-import { ChevronLeft, ChevronRight } from 'lucide-react';
-import type { Meta } from '@/lib/api/paths';
+import { ChevronLeft, ChevronRight, ChevronsLeft } from 'lucide-react';
 import { formatCount } from '@/lib/money';
 import { pageRange } from '@/lib/filters';
 import { Button } from './button';
 
-/** The paging `meta` of a list response (every paged endpoint's PageMeta has these). */
-export type PageMeta = Pick<Meta<'/transactions'>, 'page' | 'limit' | 'total' | 'total_pages'>;
+/**
+ * The paging `meta` of a list response. `page` is absent on a keyset (cursor) answer, whose
+ * page number the caller knows instead (it counted its steps).
+ */
+export interface PageMeta {
+  page?: number | null;
+  limit: number;
+  total: number;
+  total_pages: number;
+}
+
+/** Keyset paging: the caller walks with cursors (next) and a stack of them (previous). */
+export interface CursorNav {
+  page: number;
+  canPrev: boolean;
+  canNext: boolean;
+  onPrev: () => void;
+  onNext: () => void;
+  /** Back to page 1 (shown from page 3 on). */
+  onFirst?: () => void;
+}
 
 export function Pager({
-  meta: { page, limit, total, total_pages: totalPages },
+  meta,
   onPage,
+  nav,
   noun = 'results',
 }: {
   meta: PageMeta;
-  onPage: (page: number) => void;
+  /** Page-number paging: called with the page to show. */
+  onPage?: (page: number) => void;
+  /** Cursor paging; takes precedence over `onPage`. */
+  nav?: CursorNav;
   noun?: string;
 }) {
+  const { limit, total, total_pages: totalPages } = meta;
+  const page = nav?.page ?? meta.page ?? 1;
   const { first, last } = pageRange(page, limit, total);
+  const canPrev = nav ? nav.canPrev : page > 1;
+  const canNext = nav ? nav.canNext : page < totalPages;
   return (
     <div className="flex items-center justify-between gap-4 border-t border-border px-4 py-3 text-caption text-fg-2">
       <p data-testid="pager-summary">
@@ -29,13 +55,33 @@ export function Pager({
         )}
       </p>
       <nav className="flex items-center gap-2" aria-label="Pagination">
-        <Button size="sm" variant="ghost" disabled={page <= 1} onClick={() => onPage(page - 1)} aria-label="Previous page">
-          <ChevronLeft className="h-4 w-4" /> Prev
+        {nav?.onFirst && page > 2 ? (
+          <Button size="sm" variant="ghost" onClick={nav.onFirst} aria-label="First page" data-testid="pager-first">
+            <ChevronsLeft className="h-4 w-4" />
+          </Button>
+        ) : null}
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={!canPrev}
+          onClick={() => (nav ? nav.onPrev() : onPage?.(page - 1))}
+          aria-label="Previous page"
+          data-testid="pager-prev"
+        >
+          {/* The visible word is part of the accessible name (WCAG 2.5.3). */}
+          <ChevronLeft className="h-4 w-4" /> Previous
         </Button>
-        <span className="tabular">
+        <span className="tabular" data-testid="pager-page">
           Page {formatCount(page)} of {formatCount(Math.max(totalPages, 1))}
         </span>
-        <Button size="sm" variant="ghost" disabled={page >= totalPages} onClick={() => onPage(page + 1)} aria-label="Next page">
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={!canNext}
+          onClick={() => (nav ? nav.onNext() : onPage?.(page + 1))}
+          aria-label="Next page"
+          data-testid="pager-next"
+        >
           Next <ChevronRight className="h-4 w-4" />
         </Button>
       </nav>

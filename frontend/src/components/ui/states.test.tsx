@@ -42,6 +42,18 @@ describe('QueryView', () => {
     expect(root.querySelector('[data-testid=data]')).toBeNull();
   });
 
+  it('says it is retrying while a query that could not reach the server tries again', () => {
+    const retrying = { ...pending<number[]>(), failureCount: 1 } as UseQueryResult<number[]>;
+    const root = render(view(retrying));
+    expect(root.querySelector('[data-testid=retrying]')?.textContent).toContain('retrying');
+    expect(root.querySelector('[data-testid=loading]')).not.toBeNull();
+    expect(
+      render(view({ ...pending<number[]>(), failureCount: 0 } as UseQueryResult<number[]>)).querySelector(
+        '[data-testid=retrying]',
+      ),
+    ).toBeNull();
+  });
+
   it('shows an error with its message, title and a retry button', () => {
     const root = render(view(failed(), { errorTitle: 'Could not load the summary' }));
     const alert = root.querySelector('[role=alert]')!;

@@ -1,4 +1,4 @@
-import { AlertTriangle, Inbox } from 'lucide-react';
+import { AlertTriangle, Inbox, RefreshCw } from 'lucide-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { errorMessage } from '@/lib/api/client';
@@ -21,11 +21,13 @@ export function ErrorState({
   error,
   onRetry,
   title = 'Could not load this',
+  retryLabel = 'Retry',
   className,
 }: {
   error: unknown;
   onRetry?: () => void;
   title?: string;
+  retryLabel?: string;
   className?: string;
 }) {
   return (
@@ -34,8 +36,8 @@ export function ErrorState({
       <p className="font-medium text-fg">{title}</p>
       <p className="max-w-md text-caption text-muted">{errorMessage(error)}</p>
       {onRetry ? (
-        <Button size="sm" onClick={onRetry}>
-          Retry
+        <Button size="sm" onClick={onRetry} data-testid="error-retry">
+          {retryLabel}
         </Button>
       ) : null}
     </div>
@@ -47,6 +49,19 @@ export function InlineError({ error }: { error: unknown }) {
   return (
     <p role="alert" className="rounded-sm border border-failed/30 bg-failed/10 px-3 py-2 text-caption text-failed">
       {errorMessage(error)}
+    </p>
+  );
+}
+
+/**
+ * Shown while a query that could not reach the server tries again (client.ts retries only
+ * network errors, with back-off); an HTTP error never gets here, it shows at once.
+ */
+export function RetryingNote({ className }: { className?: string }) {
+  return (
+    <p role="status" className={cn('flex items-center gap-2 py-2 text-caption text-fg-2', className)} data-testid="retrying">
+      <RefreshCw className="h-3.5 w-3.5 animate-spin text-pending" aria-hidden />
+      Cannot reach the server — retrying…
     </p>
   );
 }
@@ -74,7 +89,14 @@ export function QueryView<T>({
   empty?: EmptyProps & { when: (data: T) => boolean };
   children: (data: T) => ReactNode;
 }) {
-  if (query.isPending) return <>{loading}</>;
+  if (query.isPending) {
+    return (
+      <>
+        {query.failureCount > 0 ? <RetryingNote /> : null}
+        {loading}
+      </>
+    );
+  }
   if (query.isError) {
     const error = <ErrorState error={query.error} onRetry={() => void query.refetch()} title={errorTitle} />;
     return errorCard === undefined ? error : <Card className={errorCard}>{error}</Card>;

@@ -5,16 +5,24 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { Skeleton, SkeletonStack } from '@/components/ui/skeleton';
 import { QueryView } from '@/components/ui/states';
-import type { ByProject, Overview } from '@/lib/api/types';
+import type { ByProject } from '@/lib/api/types';
 import type { OverviewQuery } from '@/lib/filters';
 import { formatCount, formatMoney, formatPercent, toChartNumber } from '@/lib/money';
+import type { OverviewFull } from './payments';
 import { useByProject, useOverview } from './queries';
 
 export function ByProjectCard({ query }: { query: OverviewQuery }) {
   const byProject = useByProject(query);
   return (
     <Card className="xl:col-span-2">
-      <CardHeader title="By project" description="Volume, share and success rate" />
+      <CardHeader
+        title="By project"
+        description={
+          query.source
+            ? 'Rows of this source: volume, share and success rate'
+            : 'Payments: volume, share and success rate (a linked pair counts once)'
+        }
+      />
       <CardBody>
         <QueryView
           query={byProject}
@@ -32,10 +40,10 @@ export function BySourceCard({ query }: { query: OverviewQuery }) {
   const overview = useOverview(query);
   return (
     <Card>
-      <CardHeader title="By source" description="Vima vs PayShack" />
+      <CardHeader title="By source" description="Vima vs PayShack, in rows: a payment both record is a row in each" />
       <CardBody>
         <QueryView query={overview} loading={<Skeleton className="h-24 w-full" />}>
-          {(data) => <BySource data={data} />}
+          {(data) => <BySource data={data as unknown as OverviewFull} />}
         </QueryView>
       </CardBody>
     </Card>
@@ -54,7 +62,7 @@ function ByProjectBars({ data }: { data: ByProject }) {
           <th>Project</th>
           <th>Volume</th>
           <th>Share</th>
-          <th>Transactions</th>
+          <th>Payments</th>
           <th>Success rate</th>
         </tr>
       </thead>
@@ -98,7 +106,7 @@ function ByProjectBars({ data }: { data: ByProject }) {
 }
 
 /** Vima vs PayShack: volume, a share bar and the count of each. */
-function BySource({ data }: { data: Overview }) {
+function BySource({ data }: { data: OverviewFull }) {
   const rows = (['vima', 'payshack'] as const).map((s) => ({
     source: s,
     count: data.by_source[s]?.count ?? 0,
@@ -122,11 +130,20 @@ function BySource({ data }: { data: Overview }) {
               />
             </div>
             <p className="mt-1 text-caption text-muted">
-              {formatCount(r.count)} transactions · {formatPercent(share)} of volume
+              <span data-testid={`by-source-rows-${r.source}`} data-value={String(r.count)}>
+                {formatCount(r.count)} rows
+              </span>{' '}
+              · {formatPercent(share)} of row volume
             </p>
           </div>
         );
       })}
+      {data.linked ? (
+        <p className="text-caption text-muted" data-testid="by-source-linked">
+          {formatCount(data.linked)} payments are recorded by both sources (a row in each); the headline cards count each of them
+          once: rows − {formatCount(data.linked)} = payments.
+        </p>
+      ) : null}
     </div>
   );
 }

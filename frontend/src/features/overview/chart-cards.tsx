@@ -8,9 +8,10 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
 import { QueryView } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
-import type { Granularity } from '@/lib/api/types';
+import type { Granularity, Overview } from '@/lib/api/types';
 import { tzLabel, type TimeZone } from '@/lib/dates';
 import type { OverviewQuery } from '@/lib/filters';
+import { headline, type OverviewFull } from './payments';
 import { useHeatmap, useOverview, useTrends } from './queries';
 
 // The chart library is most of this page's JavaScript: loaded in a chunk of its own, in
@@ -55,8 +56,8 @@ export function TrendCard({
   return (
     <Card className="xl:col-span-2">
       <CardHeader
-        title="Transaction trend"
-        description={`By ${granularity} · ${tzLabel(tz)}`}
+        title="Payment trend"
+        description={`${query.source ? 'Rows' : 'Payments'} by ${granularity} · ${tzLabel(tz)} · the bucket in progress is marked partial`}
         actions={
           <>
             <Tabs label="Trend metric" size="sm" value={trendMetric} onChange={setTrendMetric} items={TREND_METRICS} />
@@ -70,12 +71,20 @@ export function TrendCard({
           loading={<Skeleton className="h-[280px] w-full" />}
           empty={{
             when: (data) => data.points.every((p) => p.count === 0),
-            title: 'No transactions in this period',
+            title: 'No payments in this period',
             hint: 'Try a longer period or clear the filters.',
             className: 'h-[280px]',
           }}
         >
-          {(data) => <TrendChart points={data.points} granularity={data.granularity} tz={tz} metric={trendMetric} />}
+          {(data) => (
+            <TrendChart
+              points={data.points}
+              granularity={data.granularity}
+              tz={tz}
+              metric={trendMetric}
+              unit={query.source ? 'transactions' : 'payments'}
+            />
+          )}
         </QueryView>
       </CardBody>
     </Card>
@@ -86,14 +95,17 @@ export function StatusSplitCard({ query }: { query: OverviewQuery }) {
   const overview = useOverview(query);
   return (
     <Card>
-      <CardHeader title="Status split" description="Share of transactions by status" />
+      <CardHeader title="Status split" description="Share of payments by status" />
       <CardBody>
         <QueryView
           query={overview}
           loading={<Skeleton className="h-[200px] w-full" />}
-          empty={{ when: (data) => data.total.count === 0, title: 'No transactions' }}
+          empty={{ when: (data) => data.total.count === 0, title: 'No payments' }}
         >
-          {(data) => <StatusDonut byStatus={data.by_status} total={data.total.count} />}
+          {(data) => {
+            const h = headline(data as unknown as OverviewFull, query.source);
+            return <StatusDonut byStatus={h.byStatus as Overview['by_status']} total={h.count} />;
+          }}
         </QueryView>
       </CardBody>
     </Card>

@@ -24,6 +24,7 @@ export function KpiCard({
   change,
   goodWhenUp = true,
   tone,
+  compareNote,
 }: {
   testId: string;
   label: string;
@@ -33,6 +34,8 @@ export function KpiCard({
   change?: number | null;
   goodWhenUp?: boolean;
   tone?: 'success' | 'failed' | 'pending';
+  /** What the change compares with ("vs yesterday until 05:20"). */
+  compareNote?: string;
 }) {
   const hasChange = change !== undefined;
   const up = (change ?? 0) > 0;
@@ -60,7 +63,7 @@ export function KpiCard({
               'inline-flex shrink-0 items-center gap-0.5 font-medium',
               good === null ? 'text-muted' : good ? 'text-success' : 'text-failed',
             )}
-            title="Change vs the previous period of the same length"
+            title={compareNote ? `Change ${compareNote}` : 'Change vs the previous period of the same length'}
           >
             {change ? (
               up ? (
@@ -73,6 +76,11 @@ export function KpiCard({
           </span>
         ) : null}
       </div>
+      {hasChange && compareNote ? (
+        <p className="mt-0.5 truncate text-right text-caption text-muted" data-testid={`${testId}-compare`} title={compareNote}>
+          {compareNote}
+        </p>
+      ) : null}
     </Card>
   );
 }

@@ -1,10 +1,11 @@
 'use client';
 
 import { QueryView } from '@/components/ui/states';
-import type { Figure, Overview } from '@/lib/api/types';
+import type { TimeZone } from '@/lib/dates';
 import type { OverviewQuery } from '@/lib/filters';
 import { formatCount, formatMoney, formatPercent } from '@/lib/money';
 import { KpiCard, KpiSkeleton } from './kpi-card';
+import { comparisonLabel, headline, type Figure, type OverviewFull } from './payments';
 import { useOverview } from './queries';
 
 export function KpiSection({ query }: { query: OverviewQuery }) {
@@ -19,28 +20,42 @@ export function KpiSection({ query }: { query: OverviewQuery }) {
         errorTitle="Could not load the key figures"
         errorCard="col-span-full"
       >
-        {(data) => <Kpis data={data} />}
+        {(data) => <Kpis data={data as unknown as OverviewFull} tz={query.timezone} source={query.source} />}
       </QueryView>
     </section>
   );
 }
 
-function Kpis({ data }: { data: Overview }) {
+/**
+ * The headline figures, in payments (a payment recorded by two sources counts once) when
+ * the API gives them; each change says what it compares with.
+ */
+function Kpis({ data, tz, source }: { data: OverviewFull; tz: TimeZone; source?: string }) {
   const cur = data.total.currency;
-  const s = data.by_status;
+  const h = headline(data, source);
+  const s = h.byStatus;
+  const noun = h.unit === 'payments' ? 'payments' : 'transactions';
+  const note = comparisonLabel(data, tz);
   return (
     <>
       <KpiCard
         testId="kpi-volume"
         label="Total volume"
-        raw={data.total.amount}
-        display={formatMoney(data.total.amount, { currency: cur })}
+        raw={h.amount}
+        display={formatMoney(h.amount, { currency: cur })}
         sub={
-          <span data-testid="kpi-count" data-value={String(data.total.count)}>
-            {formatCount(data.total.count)} transactions
+          <span data-testid="kpi-count" data-value={String(h.count)} data-unit={h.unit}>
+            {formatCount(h.count)} {noun}
+            {h.unit === 'payments' && data.linked ? (
+              <span className="text-muted" title="Payments recorded by both Vima and PayShack (a row in each), counted once">
+                {' '}
+                · {formatCount(data.linked)} linked
+              </span>
+            ) : null}
           </span>
         }
-        change={data.trends.total_change}
+        change={h.trends.total_change}
+        compareNote={note}
       />
       <KpiCard
         testId="kpi-success"
@@ -52,27 +67,30 @@ function Kpis({ data }: { data: Overview }) {
             {formatCount(s.success?.count ?? 0)} successful
           </span>
         }
-        change={data.trends.success_change}
+        change={h.trends.success_change}
         tone="success"
+        compareNote={note}
       />
       <KpiCard
         testId="kpi-conversion"
         label="Conversion"
-        raw={data.conversion_rate}
-        display={formatPercent(data.conversion_rate)}
-        sub="Success ÷ all transactions"
-        change={data.trends.conversion_change}
+        raw={h.conversion}
+        display={formatPercent(h.conversion)}
+        sub={`Success ÷ all ${noun}`}
+        change={h.trends.conversion_change}
+        compareNote={note}
       />
       <KpiCard
         testId="kpi-avg-ticket"
         label="Average ticket"
-        raw={data.avg_ticket}
-        display={formatMoney(data.avg_ticket, { currency: cur })}
-        sub="Volume ÷ transactions"
-        change={data.trends.avg_ticket_change}
+        raw={h.avgTicket}
+        display={formatMoney(h.avgTicket, { currency: cur })}
+        sub={`Volume ÷ ${noun}`}
+        change={h.trends.avg_ticket_change}
+        compareNote={note}
       />
-      <CountKpi status="failed" label="Failed" figure={s.failed} change={data.trends.failed_change} currency={cur} />
-      <CountKpi status="pending" label="Pending" figure={s.pending} change={data.trends.pending_change} currency={cur} />
+      <CountKpi status="failed" label="Failed" figure={s.failed} change={h.trends.failed_change} currency={cur} note={note} />
+      <CountKpi status="pending" label="Pending" figure={s.pending} change={h.trends.pending_change} currency={cur} note={note} />
     </>
   );
 }
@@ -84,12 +102,14 @@ function CountKpi({
   figure,
   change,
   currency,
+  note,
 }: {
   status: 'failed' | 'pending';
   label: string;
   figure: Figure | undefined;
   change: number | null;
   currency: string | null;
+  note: string;
 }) {
   return (
     <KpiCard
@@ -101,6 +121,7 @@ function CountKpi({
       change={change}
       goodWhenUp={false}
       tone={status}
+      compareNote={note}
     />
   );
 }

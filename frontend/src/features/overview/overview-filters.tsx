@@ -2,7 +2,8 @@
 
 import { ProjectSelect } from '@/components/shared/project-select';
 import { SOURCE_NAME } from '@/components/ui/badge';
-import { ChoiceSelect, Input } from '@/components/ui/input';
+import { DateField } from '@/components/ui/date-field';
+import { ChoiceSelect } from '@/components/ui/input';
 import { Tabs } from '@/components/ui/tabs';
 import { SOURCES } from '@/lib/api/types';
 import { PERIOD_LABELS, PERIODS, resolvePeriod, type OverviewFilters, type PeriodKey } from '@/lib/filters';
@@ -25,20 +26,22 @@ export function OverviewFilterBar({ filters, onChange }: { filters: OverviewFilt
       />
       {filters.period === 'custom' ? (
         <div className="flex items-center gap-2">
-          <Input
-            type="date"
-            aria-label="From date"
-            value={filters.from ?? ''}
+          <DateField
+            label="From date"
+            value={filters.from}
             max={filters.to}
-            onChange={(e) => e.target.value && onChange({ ...filters, from: e.target.value })}
+            required
+            onChange={(from) => from && onChange({ ...filters, from })}
+            data-testid="overview-from"
           />
           <span className="text-muted">–</span>
-          <Input
-            type="date"
-            aria-label="To date"
-            value={filters.to ?? ''}
+          <DateField
+            label="To date"
+            value={filters.to}
             min={filters.from}
-            onChange={(e) => e.target.value && onChange({ ...filters, to: e.target.value })}
+            required
+            onChange={(to) => to && onChange({ ...filters, to })}
+            data-testid="overview-to"
           />
         </div>
       ) : null}

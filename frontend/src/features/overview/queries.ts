@@ -16,8 +16,15 @@ export function useOverview(query: OverviewQuery) {
   });
 }
 
+/**
+ * The trend and the project breakdown count payments (`unit=payments`: a payment recorded by
+ * both sources once); a backend that does not know the parameter ignores it and counts rows.
+ * Filtered to one source they count its rows (see payments.ts `headline`).
+ */
+const unitOf = (query: OverviewQuery) => ({ unit: query.source ? 'rows' : 'payments' }) as const;
+
 export function useTrends(query: OverviewQuery, granularity: Granularity) {
-  const trendsQuery = { ...query, granularity };
+  const trendsQuery = { ...query, granularity, ...unitOf(query) };
   return useQuery({
     queryKey: queryKeys.trends(trendsQuery),
     queryFn: ({ signal }) => apiGet('/metrics/trends', { query: trendsQuery, signal }),
@@ -25,9 +32,10 @@ export function useTrends(query: OverviewQuery, granularity: Granularity) {
 }
 
 export function useByProject(query: OverviewQuery) {
+  const projectsQuery = { ...query, ...unitOf(query) };
   return useQuery({
-    queryKey: queryKeys.byProject(query),
-    queryFn: ({ signal }) => apiGet('/metrics/by-project', { query, signal }),
+    queryKey: queryKeys.byProject(projectsQuery),
+    queryFn: ({ signal }) => apiGet('/metrics/by-project', { query: projectsQuery, signal }),
   });
 }
 

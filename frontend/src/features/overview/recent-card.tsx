@@ -17,7 +17,7 @@ export function RecentCard({ source, project }: Pick<OverviewFilters, 'source' |
       <CardHeader
         title="Recent transactions"
         actions={
-          <Link href="/transactions/" className="text-caption font-medium text-accent hover:text-accent-hover">
+          <Link href="/transactions/" className="text-caption font-medium text-accent-fg hover:underline">
             View all →
           </Link>
         }

@@ -9,18 +9,39 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { QueryView } from '@/components/ui/states';
 import { apiGet } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
-import type { ReconSummary } from '@/lib/api/types';
 import { formatDateTime, formatRelative, type TimeZone } from '@/lib/dates';
-import { formatCount, formatMoney, formatPercent } from '@/lib/money';
+import { formatCount, formatPercent } from '@/lib/money';
 import { TYPE_LABEL } from './labels';
+import { MoneyAtRiskCard } from './money-at-risk';
+import { NotReconciled } from './not-reconciled';
+import { isReconciled, type SummaryFull } from './workbench-types';
+import { formatInZone, zoneLabel } from './zone';
+
+type ReconSummary = SummaryFull;
 
 const GRID = 'mb-4 grid grid-cols-2 gap-4 lg:grid-cols-3 2xl:grid-cols-6';
 
-/** The day's summary: the coverage banner over six figures. */
-export function SummarySection({ date, tz }: { date: string; tz: TimeZone }) {
+/**
+ * The day's summary: its zone and next automatic run, then the coverage banner over six
+ * figures, or, for a day never reconciled, the prompt to run it.
+ */
+export function SummarySection({
+  date,
+  tz,
+  onRun,
+  running,
+}: {
+  date: string;
+  tz: TimeZone;
+  /** null: the user may not run reconciliation. */
+  onRun: (() => void) | null;
+  running: boolean;
+}) {
   const summary = useQuery({
     queryKey: queryKeys.reconSummary(date),
-    queryFn: ({ signal }) => apiGet('/reconciliation/summary', { query: { date }, signal }),
+    // The generated schema may not know the workbench's fields yet (workbench-types.ts).
+    queryFn: async ({ signal }) =>
+      (await apiGet('/reconciliation/summary', { query: { date }, signal })) as unknown as SummaryFull,
   });
   return (
     <QueryView
@@ -37,8 +58,22 @@ export function SummarySection({ date, tz }: { date: string; tz: TimeZone }) {
     >
       {(s) => (
         <>
-          <CoverageBanner s={s} tz={tz} />
-          <SummaryCards s={s} tz={tz} />
+          <DayZone s={s} />
+          {isReconciled(s) ? (
+            <>
+              <CoverageBanner s={s} tz={tz} />
+              <SummaryCards s={s} tz={tz} />
+            </>
+          ) : (
+            <NotReconciled
+              date={date}
+              zone={s.timezone}
+              nextRunAt={s.next_run_at}
+              dayAutoRunAt={s.day_auto_run_at}
+              onRun={onRun}
+              running={running}
+            />
+          )}
         </>
       )}
     </QueryView>
@@ -78,6 +113,18 @@ function Stat({
       </p>
       <div className="mt-1 text-caption text-fg-2">{children}</div>
     </Card>
+  );
+}
+
+/** The zone the day is cut in (RECON_TIMEZONE) and the scheduler's next run. */
+function DayZone({ s }: { s: ReconSummary }) {
+  if (!s.timezone) return null;
+  return (
+    <p className="mb-3 text-caption text-muted" data-testid="recon-zone">
+      Day of 24 h in {zoneLabel(s.timezone)}
+      {zoneLabel(s.timezone) !== s.timezone ? ` (${s.timezone})` : ''}
+      {s.next_run_at ? ` · next automatic run ${formatInZone(s.next_run_at, s.timezone)}` : ''}
+    </p>
   );
 }
 
@@ -131,22 +178,7 @@ function SummaryCards({ s, tz }: { s: ReconSummary; tz: TimeZone }) {
         {formatPercent(s.missing.percentage)} · in Vima {formatCount(s.missing.missing_vima)}, in PayShack{' '}
         {formatCount(s.missing.missing_payshack)}
       </Stat>
-      <Stat
-        label="Money at risk"
-        value={s.money_at_risk ? formatMoney(s.money_at_risk.total) : '—'}
-        testId="recon-money-at-risk"
-        tone="failed"
-      >
-        {s.money_at_risk ? (
-          <span title={formatMoney(s.money_at_risk.total)}>
-            {s.money_at_risk.oldest_open_at
-              ? `Oldest open since ${formatDateTime(s.money_at_risk.oldest_open_at, tz, false)}`
-              : 'Nothing open'}
-          </span>
-        ) : (
-          'Not reported'
-        )}
-      </Stat>
+      <MoneyAtRiskCard risk={s.money_at_risk} tz={tz} />
       <Stat
         label="Since last run"
         testId="recon-changes"

@@ -24,12 +24,14 @@ export function UsersPanel({ tz }: { tz: TimeZone }) {
   const toast = useToast();
   const { me } = useAuth();
   const [adding, setAdding] = useState(false);
+  const [roleChange, setRoleChange] = useState<{ user: User; role: Role } | null>(null);
   const users = useQuery({ queryKey: queryKeys.users(), queryFn: ({ signal }) => apiGet('/users', { signal }) });
   const patch = useMutation({
     mutationFn: ({ id, body }: { id: string; body: Body<'/users/{user_id}', 'patch'> }) =>
       apiSend('PATCH', '/users/{user_id}', { path: { user_id: id }, body }),
     onSuccess: (u) => {
       toast(`Updated ${u.email}`, 'success');
+      setRoleChange(null);
       void qc.invalidateQueries({ queryKey: queryKeys.users() });
     },
     onError: (e) => toast((e as Error).message, 'error'),
@@ -56,7 +58,10 @@ export function UsersPanel({ tz }: { tz: TimeZone }) {
             className="h-8"
             value={u.role}
             disabled={isSelf(u) || isPending}
-            onChange={(e) => mutate({ id: u.id, body: { role: e.target.value as Role } })}
+            title={isSelf(u) ? 'You cannot change your own role' : undefined}
+            // Nothing changes until the admin confirms in the dialog.
+            onChange={(e) => setRoleChange({ user: u, role: e.target.value as Role })}
+            data-testid="user-role"
           >
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -124,8 +129,55 @@ export function UsersPanel({ tz }: { tz: TimeZone }) {
         </QueryView>
       </div>
       <AddUserDialog open={adding} onClose={() => setAdding(false)} />
+      <Dialog
+        open={!!roleChange}
+        onClose={() => setRoleChange(null)}
+        testId="role-dialog"
+        title={roleChange ? roleQuestion(roleChange.user.email, roleChange.role) : ''}
+        footer={
+          <>
+            <Button variant="ghost" onClick={() => setRoleChange(null)} data-testid="role-cancel">
+              Cancel
+            </Button>
+            <Button
+              variant="primary"
+              loading={isPending}
+              onClick={() => roleChange && mutate({ id: roleChange.user.id, body: { role: roleChange.role } })}
+              data-testid="role-confirm"
+            >
+              Change role
+            </Button>
+          </>
+        }
+      >
+        {roleChange ? (
+          <p className="text-body text-fg-2" data-testid="role-consequence">
+            {roleConsequence(roleChange.user.role, roleChange.role)}
+          </p>
+        ) : null}
+      </Dialog>
     </Card>
   );
+}
+
+const ARTICLE: Record<Role, string> = { admin: 'an admin', analyst: 'an analyst', viewer: 'a viewer' };
+const ABILITIES: Record<Role, string> = {
+  admin:
+    'manage users, roles and API tokens, trigger syncs and backfills, reconcile, resolve and export, and see payer data unmasked',
+  analyst:
+    'run reconciliations, resolve discrepancies and export, and see payer data unmasked, but not manage users, tokens or syncs',
+  viewer: 'read every page with payer data masked, but not export, reconcile, resolve or change anything',
+};
+
+/** "Make a@b.c an admin?" */
+export function roleQuestion(email: string, role: Role): string {
+  return `Make ${email} ${ARTICLE[role]}?`;
+}
+
+/** What the change does, said before it is made. */
+export function roleConsequence(from: Role, to: Role): string {
+  const lose = from === 'admin' && to !== 'admin' ? ' They lose admin rights at their next request.' : '';
+  return `They will be able to ${ABILITIES[to]}.${lose} The change is recorded in the audit log.`;
 }
 
 function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completenessSentence, completenessTitle, kindLabel, readExpected, sourceHealth } from './labels';
+import { completenessSentence, completenessTitle, kindLabel, readExpected, runRange, sourceHealth } from './labels';
 
 describe('sync labels', () => {
   it('never calls an incomplete source healthy', () => {
@@ -90,5 +90,19 @@ describe('sync labels', () => {
       'status=INITIATED: the provider stated no total, accounted for 3 (250 rows read, ended: last-page, 1 attempt) — NOT complete',
     ]);
     expect(completenessTitle(undefined)).toBe('');
+  });
+});
+
+describe('runRange: the dates of a backfill run', () => {
+  it('reads from/to, the params, or one day', () => {
+    expect(runRange({ kind: 'backfill', from: '2026-12-01', to: '2026-12-04' })).toBe('01 Dec 2026 – 04 Dec 2026');
+    expect(runRange({ kind: 'backfill', params: { from_date: '2026-11-02', to_date: '2026-11-03' } })).toBe(
+      '02 Nov 2026 – 03 Nov 2026',
+    );
+    expect(runRange({ kind: 'backfill', params: { day: '2026-11-02' } })).toBe('02 Nov 2026');
+  });
+  it('is null for other runs and for a backfill without dates (older backend)', () => {
+    expect(runRange({ kind: 'incremental', from: '2026-12-01', to: '2026-12-04' })).toBeNull();
+    expect(runRange({ kind: 'backfill', params: null })).toBeNull();
   });
 });

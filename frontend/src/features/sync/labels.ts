@@ -1,7 +1,8 @@
 /** Words and numbers of the sync page, kept apart from the components so they can be tested. */
 import type { Tone } from '@/components/ui/badge';
 import type { LastRun, Source, SourceState, SyncRun, WindowCompleteness } from '@/lib/api/types';
-import { formatDuration, formatRelative, secondsSince } from '@/lib/dates';
+import { formatDate, formatDuration, formatRelative, isIsoDate, secondsSince } from '@/lib/dates';
+import type { RunRange } from './backfill-types';
 import { formatCount } from '@/lib/money';
 
 export { SOURCE_NAME } from '@/components/ui/badge';
@@ -114,4 +115,21 @@ export function completenessTitle(windows: WindowCompleteness[] | undefined): st
       return `${w.window}: ${stated}, accounted for ${formatCount(w.read)} (${formatCount(w.rows_read)} rows read, ended: ${w.ending}, ${tries}) — ${w.complete ? 'complete' : 'NOT complete'}`;
     })
     .join('\n');
+}
+
+/**
+ * The date range a backfill run loads, "01 Dec 2026 – 04 Dec 2026" (one day: that day);
+ * null for other runs or when the backend sends no range (`from`/`to`, or in `params`).
+ */
+export function runRange(run: { kind?: string | null; params?: unknown } & RunRange): string | null {
+  if (run.kind !== 'backfill') return null;
+  const params = (run.params && typeof run.params === 'object' ? run.params : {}) as RunRange;
+  const pick = (...values: (string | null | undefined)[]) =>
+    values.find((v) => typeof v === 'string' && isIsoDate(v.slice(0, 10)));
+  const from = pick(run.from, run.from_date, params.from, params.from_date, (params as { day?: string }).day);
+  const to = pick(run.to, run.to_date, params.to, params.to_date, (params as { day?: string }).day) ?? from;
+  if (!from || !to) return null;
+  const a = formatDate(from.slice(0, 10));
+  const b = formatDate(to.slice(0, 10));
+  return a === b ? a : `${a} – ${b}`;
 }

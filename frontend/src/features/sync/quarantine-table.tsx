@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ChevronDown } from 'lucide-react';
 import { Fragment, useState } from 'react';
 import { SourceBadge } from '@/components/ui/badge';
+import { ChoiceSelect } from '@/components/ui/input';
 import { Card, CardHeader } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { CopyButton } from '@/components/ui/copy-button';
@@ -11,28 +12,91 @@ import { TableSkeleton } from '@/components/ui/skeleton';
 import { PagedView } from '@/components/ui/states';
 import { apiGetPaged } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
+import type { Query } from '@/lib/api/paths';
+import { SOURCES, type Source } from '@/lib/api/types';
+import { useUrlState } from '@/lib/app/use-url-state';
 import { formatDateTime, type TimeZone } from '@/lib/dates';
+import { formatCount } from '@/lib/money';
+import { SOURCE_NAME } from './labels';
+
+/** `meta.reasons` of GET /sync/quarantine: the reason filter's choices (absent on an older backend). */
+interface ReasonCount {
+  reason: string;
+  count: number;
+}
+
+/** The filters live in the URL (shareable); names prefixed so they never clash with the page's. */
+export const QUARANTINE_SOURCE = 'quarantine_source';
+export const QUARANTINE_REASON = 'quarantine_reason';
 
 export function QuarantineTable({ tz }: { tz: TimeZone }) {
+  const { params, replace } = useUrlState();
+  const rawSource = params.get(QUARANTINE_SOURCE);
+  const source = SOURCES.includes(rawSource as Source) ? (rawSource as Source) : undefined;
+  const reason = params.get(QUARANTINE_REASON) || undefined;
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<number | null>(null);
-  const q = { page, limit: 20 };
+  const q = { source, reason, page, limit: 20 };
   const data = useQuery({
     queryKey: queryKeys.quarantine(q),
-    queryFn: ({ signal }) => apiGetPaged('/sync/quarantine', { query: q, signal }),
+    // `reason` is new in the API; typed by hand until schema.d.ts is regenerated.
+    queryFn: ({ signal }) => apiGetPaged('/sync/quarantine', { query: q as Query<'/sync/quarantine'>, signal }),
     placeholderData: keepPreviousData,
   });
+  const reasons = ((data.data?.meta as { reasons?: ReasonCount[] } | undefined)?.reasons ?? []).slice();
+  // The picked reason stays a choice even when the backend's list does not name it.
+  if (reason && !reasons.some((r) => r.reason === reason)) reasons.push({ reason, count: 0 });
+  const setFilter = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    // A reason of another source may not exist for the new one: start over.
+    if (key === QUARANTINE_SOURCE) next.delete(QUARANTINE_REASON);
+    replace(next);
+    setPage(1);
+    setOpen(null);
+  };
   return (
     <Card>
       <CardHeader
         title="Quarantined records"
         description="Records a source sent that failed validation. They are kept, not loaded."
+        actions={
+          <>
+            <ChoiceSelect
+              aria-label="Quarantine source"
+              value={source}
+              values={SOURCES}
+              any="All sources"
+              option={(s) => SOURCE_NAME[s]}
+              onChange={(s) => setFilter(QUARANTINE_SOURCE, s)}
+              data-testid="quarantine-source"
+            />
+            <ChoiceSelect
+              aria-label="Quarantine reason"
+              className="max-w-[18rem]"
+              value={reason}
+              values={reasons.map((r) => r.reason)}
+              any="All reasons"
+              option={(r) => {
+                const n = reasons.find((x) => x.reason === r)?.count;
+                return n ? `${r} (${formatCount(n)})` : r;
+              }}
+              onChange={(r) => setFilter(QUARANTINE_REASON, r)}
+              data-testid="quarantine-reason"
+            />
+          </>
+        }
       />
       <div className="mt-3">
         <PagedView
           query={data}
           loading={<TableSkeleton rows={4} cols={5} />}
-          empty={{ title: 'Nothing quarantined', hint: 'Every record the sources sent passed validation.' }}
+          empty={
+            source || reason
+              ? { title: 'No quarantined records match these filters' }
+              : { title: 'Nothing quarantined', hint: 'Every record the sources sent passed validation.' }
+          }
           noun="records"
           onPage={setPage}
         >
@@ -51,7 +115,7 @@ export function QuarantineTable({ tz }: { tz: TimeZone }) {
               <tbody>
                 {items.map((r, i) => (
                   <Fragment key={r.id}>
-                    <tr className="border-b border-border/60 hover:bg-input">
+                    <tr className="border-b border-border/60 hover:bg-input" data-testid="quarantine-row" data-reason={r.reason}>
                       <td className="px-3 py-2">
                         <button
                           type="button"
@@ -79,7 +143,11 @@ export function QuarantineTable({ tz }: { tz: TimeZone }) {
                           <div className="flex justify-end">
                             <CopyButton value={JSON.stringify(r.raw, null, 2)} label="Copy raw record" />
                           </div>
-                          <pre className="max-h-64 overflow-auto rounded-md border border-border bg-bg p-3 font-mono text-[12px] text-fg-2">
+                          <pre
+                            className="max-h-64 overflow-auto rounded-md border border-border bg-bg p-3 font-mono text-[12px] text-fg-2"
+                            tabIndex={0}
+                            aria-label="Raw record"
+                          >
                             {JSON.stringify(r.raw, null, 2)}
                           </pre>
                         </td>

@@ -13,7 +13,7 @@ import { queryKeys } from '@/lib/api/query-keys';
 import { SOURCES, SYNC_RUN_KINDS, type Source, type SyncRun, type SyncRunKind } from '@/lib/api/types';
 import { formatDateTime, formatDuration, type TimeZone } from '@/lib/dates';
 import { formatCount } from '@/lib/money';
-import { completenessTitle, kindLabel, readExpected, SOURCE_NAME } from './labels';
+import { completenessTitle, kindLabel, readExpected, runRange, SOURCE_NAME } from './labels';
 
 const KIND_OPTION: Record<SyncRunKind, string> = {
   incremental: 'Incremental syncs',
@@ -54,6 +54,7 @@ export function RunsTableHead() {
 
 export function RunRow({ r, tz }: { r: SyncRun; tz: TimeZone }) {
   const kind = kindLabel(r.kind);
+  const range = runRange(r);
   const re = readExpected(r);
   const windows = completenessTitle(r.completeness);
   const incomplete = r.status === 'incomplete';
@@ -69,7 +70,15 @@ export function RunRow({ r, tz }: { r: SyncRun; tz: TimeZone }) {
           ) : null}
         </span>
       </td>
-      <td className="whitespace-nowrap px-3 py-2 font-mono text-caption">{formatDateTime(r.started_at, tz)}</td>
+      <td className="whitespace-nowrap px-3 py-2 font-mono text-caption">
+        {formatDateTime(r.started_at, tz)}
+        {/* Under the start time, no wider than it: the table must fit a 1280 px window. */}
+        {range ? (
+          <span className="block font-sans text-fg-2" data-testid="sync-run-range">
+            {range}
+          </span>
+        ) : null}
+      </td>
       <td className="px-3 py-2">
         <Badge tone={statusTone(r.status)}>{r.status}</Badge>
       </td>
@@ -139,7 +148,8 @@ export function RunsTable({ tz }: { tz: TimeZone }) {
           </>
         }
       />
-      <div className="mt-3 overflow-x-auto">
+      {/* Scrolls sideways on narrow windows: focusable so keyboard users can scroll it. */}
+      <div className="mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Sync run history">
         <PagedView
           query={runs}
           loading={<TableSkeleton rows={6} cols={8} />}

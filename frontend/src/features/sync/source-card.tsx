@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, CheckCircle2, RefreshCw } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
+import { GuardedButton } from '@/components/ui/guarded';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { useToast } from '@/components/ui/toast';
@@ -108,7 +108,7 @@ export function SourceCardView({
   );
 }
 
-export function SourceCard({ s, tz, mayTrigger }: { s: SourceStatus; tz: TimeZone; mayTrigger: boolean }) {
+export function SourceCard({ s, tz, triggerReason }: { s: SourceStatus; tz: TimeZone; triggerReason: string | null }) {
   const qc = useQueryClient();
   const toast = useToast();
   const trigger = useMutation({
@@ -125,12 +125,16 @@ export function SourceCard({ s, tz, mayTrigger }: { s: SourceStatus; tz: TimeZon
       s={s}
       tz={tz}
       action={
-        mayTrigger ? (
-          <Button size="sm" onClick={() => trigger.mutate()} loading={busy} data-testid={`sync-now-${s.source}`}>
-            {busy ? null : <RefreshCw className="h-3.5 w-3.5" aria-hidden />}
-            {s.status === 'running' ? 'Syncing…' : 'Sync now'}
-          </Button>
-        ) : null
+        <GuardedButton
+          reason={triggerReason}
+          size="sm"
+          onClick={() => trigger.mutate()}
+          loading={busy}
+          data-testid={`sync-now-${s.source}`}
+        >
+          {busy ? null : <RefreshCw className="h-3.5 w-3.5" aria-hidden />}
+          {s.status === 'running' ? 'Syncing…' : 'Sync now'}
+        </GuardedButton>
       }
     />
   );

@@ -4,13 +4,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useSyncStatus } from '@/components/layout/freshness';
 import { PageHeader } from '@/components/layout/app-shell';
-import { Button } from '@/components/ui/button';
+import { GuardedButton } from '@/components/ui/guarded';
 import { Skeleton } from '@/components/ui/skeleton';
 import { QueryView } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { apiSend } from '@/lib/api/client';
 import { useAuth } from '@/lib/app/auth';
-import { can } from '@/lib/app/permissions';
+import { whyNot } from '@/lib/app/permissions';
 import { usePreferences } from '@/lib/app/preferences';
 import { BackfillForm } from './backfill-form';
 import { QuarantineTable } from './quarantine-table';
@@ -23,7 +23,7 @@ export function SyncPage() {
   const status = useSyncStatus();
   const qc = useQueryClient();
   const toast = useToast();
-  const mayTrigger = can(me?.role, 'sync.trigger');
+  const triggerReason = whyNot(me?.role, 'sync.trigger');
   const all = useMutation({
     mutationFn: () => apiSend('POST', '/sync/trigger', { body: { source: null } }),
     onSuccess: (r) => {
@@ -38,11 +38,15 @@ export function SyncPage() {
         title="Sync"
         description="Health of the Vima and PayShack feeds."
         actions={
-          mayTrigger ? (
-            <Button variant="primary" onClick={() => all.mutate()} loading={all.isPending} data-testid="sync-now-all">
-              {all.isPending ? null : <RefreshCw className="h-4 w-4" aria-hidden />} Sync all now
-            </Button>
-          ) : null
+          <GuardedButton
+            reason={triggerReason}
+            variant="primary"
+            onClick={() => all.mutate()}
+            loading={all.isPending}
+            data-testid="sync-now-all"
+          >
+            {all.isPending ? null : <RefreshCw className="h-4 w-4" aria-hidden />} Sync all now
+          </GuardedButton>
         }
       />
       <div className="mb-6 grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -57,14 +61,12 @@ export function SyncPage() {
           errorTitle="Could not load sync status"
           errorCard="col-span-full"
         >
-          {(data) => data.sources.map((s) => <SourceCard key={s.source} s={s} tz={tz} mayTrigger={mayTrigger} />)}
+          {(data) => data.sources.map((s) => <SourceCard key={s.source} s={s} tz={tz} triggerReason={triggerReason} />)}
         </QueryView>
       </div>
-      {can(me?.role, 'sync.backfill') ? (
-        <div className="mb-6">
-          <BackfillForm />
-        </div>
-      ) : null}
+      <div className="mb-6">
+        <BackfillForm roleReason={whyNot(me?.role, 'sync.backfill')} tz={tz} />
+      </div>
       <div className="mb-6">
         <RunsTable tz={tz} />
       </div>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countryLabel, netAmount } from './transaction-drawer';
+import { countryLabel, netAmount, otherSide } from './transaction-drawer';
+import type { Payment } from './tx-types';
 
 describe('transaction detail helpers', () => {
   it('computes net amount on decimals', () => {
@@ -12,5 +13,14 @@ describe('transaction detail helpers', () => {
     expect(countryLabel('in')).toBe('IN · India');
     expect(countryLabel(null)).toBe('—');
     expect(countryLabel('India')).toBe('India');
+  });
+  it('finds the other side of a linked payment from either side', () => {
+    const vima = { id: 'v1', source: 'vima' } as Payment['record'];
+    const payshack = { id: 'p1', source: 'payshack' } as Payment['record'];
+    const linked: Payment = { linked: true, record: vima, counterpart: payshack };
+    expect(otherSide(linked, 'v1')?.id).toBe('p1');
+    expect(otherSide(linked, 'p1')?.id).toBe('v1');
+    expect(otherSide({ linked: false, record: vima, counterpart: null }, 'v1')).toBeNull();
+    expect(otherSide(undefined, 'v1')).toBeNull();
   });
 });

@@ -9,12 +9,13 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { Drawer } from '@/components/ui/overlay';
 import { Skeleton } from '@/components/ui/skeleton';
 import { QueryView } from '@/components/ui/states';
-import { apiGet } from '@/lib/api/client';
+import { apiGet, apiGetUntyped } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import type { TransactionDetail } from '@/lib/api/types';
 import { usePreferences } from '@/lib/app/preferences';
 import { formatDateTime, tzLabel, type TimeZone } from '@/lib/dates';
 import { formatMoney, parseDecimal } from '@/lib/money';
+import type { Payment } from './tx-types';
 
 /** "IN · India" from an ISO 3166 alpha-2 code (Intl names; no flag images or emoji fonts needed). */
 export function countryLabel(code: string | null | undefined): string {
@@ -63,7 +64,16 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-export function TransactionDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+export function TransactionDrawer({
+  id,
+  onClose,
+  onOpen,
+}: {
+  id: string | null;
+  onClose: () => void;
+  /** Show another transaction (the other side of a linked payment). */
+  onOpen?: (id: string) => void;
+}) {
   const { tz } = usePreferences();
   const [rawOpen, setRawOpen] = useState(true);
   const q = useQuery({
@@ -85,7 +95,17 @@ export function TransactionDrawer({ id, onClose }: { id: string | null; onClose:
         }
         errorTitle="Could not load the transaction"
       >
-        {(t) => <TransactionDetailView t={t} tz={tz} rawOpen={rawOpen} onRawOpen={setRawOpen} />}
+        {(t) => (
+          <>
+            <TransactionDetailView
+              t={t}
+              tz={tz}
+              rawOpen={rawOpen}
+              onRawOpen={setRawOpen}
+              afterBanner={<OtherSide t={t} tz={tz} onOpen={onOpen} />}
+            />
+          </>
+        )}
       </QueryView>
     </Drawer>
   );
@@ -96,11 +116,14 @@ function TransactionDetailView({
   tz,
   rawOpen,
   onRawOpen,
+  afterBanner,
 }: {
   t: TransactionDetail;
   tz: TimeZone;
   rawOpen: boolean;
   onRawOpen: (open: boolean) => void;
+  /** Shown under the status banner (the other side of a linked payment). */
+  afterBanner?: ReactNode;
 }) {
   const raw = JSON.stringify(t.raw_data, null, 2);
   const net = netAmount(t.amount, t.fee);
@@ -110,22 +133,27 @@ function TransactionDetailView({
         className={cn(
           'mb-5 flex items-center justify-between rounded-md border px-4 py-3',
           {
-            success: 'border-success/30 bg-success/10',
-            failed: 'border-failed/30 bg-failed/10',
-            pending: 'border-pending/30 bg-pending/10',
-            info: 'border-info/30 bg-info/10',
+            // A 5 % tint: the status badge on it (its own 10 % tint) keeps ≥ 4.5:1 text contrast.
+            success: 'border-success/30 bg-success/5',
+            failed: 'border-failed/30 bg-failed/5',
+            pending: 'border-pending/30 bg-pending/5',
+            info: 'border-info/30 bg-info/5',
           }[statusTone(t.status) as 'success'] ?? 'border-border bg-panel',
         )}
         data-testid="tx-status-banner"
       >
         <div className="flex items-center gap-2">
-          <StatusBadge status={t.status} />
+          {/* On the panel colour, not on the banner's tint: two tints under the badge's text fail contrast. */}
+          <span className="rounded-sm bg-panel">
+            <StatusBadge status={t.status} />
+          </span>
           {t.original_status ? <span className="text-caption text-fg-2">upstream: {t.original_status}</span> : null}
         </div>
         <span className="font-mono text-h3" data-testid="tx-detail-amount" data-value={String(t.amount)}>
           {formatMoney(t.amount, { currency: t.currency })}
         </span>
       </div>
+      {afterBanner}
       <Section title="Identifiers">
         <Field label="Transaction id" value={t.id} copy={t.id} />
         <Field label="Source id" value={t.source_id} copy={t.source_id} />
@@ -172,11 +200,72 @@ function TransactionDetailView({
           <pre
             className="max-h-96 overflow-auto rounded-md border border-border bg-bg p-3 font-mono text-[12px] leading-5 text-fg-2"
             data-testid="tx-raw"
+            // Scrolls: keyboard users need to reach it (WCAG 2.1.1).
+            tabIndex={0}
+            aria-label="Raw data"
           >
             {raw}
           </pre>
         ) : null}
       </section>
     </>
+  );
+}
+
+/**
+ * The other side of a linked payment (docs/payments.md, `GET /payments/{id}`): the Vima
+ * record for a PayShack row, the PayShack counterpart for a Vima row; null when the row is
+ * not linked (or the backend predates payments).
+ */
+export function otherSide(p: Payment | undefined, id: string): TransactionDetail | null {
+  if (!p?.linked || !p.counterpart) return null;
+  return p.record.id === id ? p.counterpart : p.record;
+}
+
+function usePayment(id: string) {
+  return useQuery({
+    queryKey: ['payments', 'detail', id] as const,
+    queryFn: ({ signal }) => apiGetUntyped<Payment>(`/payments/${encodeURIComponent(id)}`, { signal }),
+    retry: false,
+  });
+}
+
+function OtherSide({ t, tz, onOpen }: { t: TransactionDetail; tz: TimeZone; onOpen?: (id: string) => void }) {
+  const q = usePayment(t.id);
+  // Nothing while asking: most rows are not linked, and a placeholder would flash for them.
+  const other = { row: otherSide(q.data, t.id) };
+  if (!other.row) return null;
+  return (
+    <section className="mb-5" data-testid="tx-other-side">
+      <h3 className="mb-1 text-caption font-semibold uppercase tracking-wide text-fg-2">Same payment, other side</h3>
+      {other.row ? (
+        <dl className="divide-y divide-border/60 rounded-md border border-border bg-panel px-3">
+          <Field label="Source" value={<SourceBadge source={other.row.source} />} mono={false} />
+          <Field label="Other side's id" value={other.row.id} copy={other.row.id} />
+          <Field
+            label="Amount"
+            value={<span data-testid="tx-other-amount">{formatMoney(other.row.amount, { currency: other.row.currency })}</span>}
+          />
+          <Field label="Status" value={<StatusBadge status={other.row.status} />} mono={false} />
+          <Field label="UTR" value={other.row.utr} copy={other.row.utr} />
+          <Field label={`Created (${tzLabel(tz)})`} value={formatDateTime(other.row.created_at, tz)} />
+          {onOpen ? (
+            // Inside a <dl> only dt/dd groups are valid (axe definition-list): the link is a group's dd.
+            <div className="py-2">
+              <dt className="sr-only">Open</dt>
+              <dd>
+                <button
+                  type="button"
+                  className="text-caption font-medium text-accent-fg hover:underline"
+                  onClick={() => onOpen(other.row!.id)}
+                >
+                  Open the {other.row.source === 'vima' ? 'Vima' : 'PayShack'} side
+                </button>
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+      ) : null}
+    </section>
   );
 }

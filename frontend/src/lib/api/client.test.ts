@@ -1,6 +1,10 @@
+import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
+  REQUEST_TIMEOUT_MS,
+  retryDelay,
+  shouldRetry,
   apiGet,
   apiGetPaged,
   apiSend,
@@ -19,6 +23,7 @@ describe('buildQuery', () => {
   it('drops empty values and sorts keys', () => {
     expect(buildQuery({ b: 2, a: 'x', c: '', d: null, e: undefined })).toBe('?a=x&b=2');
     expect(buildQuery({})).toBe('');
+    expect(buildQuery({ id: ['a', 'b'], z: 1 })).toBe('?id=a&id=b&z=1');
   });
 });
 
@@ -137,6 +142,67 @@ describe('errors', () => {
     fetchMock.mockRejectedValue(new TypeError('fetch failed'));
     const err = (await apiGet('/sync/status').catch((e) => e)) as ApiError;
     expect(err.code).toBe('NETWORK_ERROR');
+  });
+
+  it('gives up on a request that does not answer in time, as a network error', async () => {
+    vi.useFakeTimers();
+    try {
+      fetchMock.mockImplementation(
+        (_url: string, init: RequestInit) =>
+          new Promise((_, reject) =>
+            init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+          ),
+      );
+      const pending = apiGet('/sync/status').catch((e) => e);
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+      expect(((await pending) as ApiError).code).toBe('NETWORK_ERROR');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets a caller abort pass through as an abort (a cancelled query is not an error)', async () => {
+    fetchMock.mockImplementation(
+      (_url: string, init: RequestInit) =>
+        new Promise((_, reject) =>
+          init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        ),
+    );
+    const ctl = new AbortController();
+    const pending = apiGet('/sync/status', { signal: ctl.signal }).catch((e) => e);
+    ctl.abort();
+    expect(((await pending) as Error).name).toBe('AbortError');
+  });
+
+  it('retries only network errors: an HTTP error reaches the UI after one call', async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: shouldRetry, retryDelay: () => 0 } } });
+    fetchMock.mockImplementation(async () => jsonResponse(500, { error: { code: 'INTERNAL_ERROR', message: 'down' } }));
+    const http = await client.fetchQuery({ queryKey: ['a'], queryFn: () => apiGet('/sync/status') }).catch((e) => e);
+    expect((http as ApiError).status).toBe(500);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    fetchMock.mockReset();
+    fetchMock.mockImplementation(async () => jsonResponse(404, { error: { code: 'NOT_FOUND', message: 'gone' } }));
+    await client.fetchQuery({ queryKey: ['b'], queryFn: () => apiGet('/sync/status') }).catch((e) => e);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    fetchMock.mockReset();
+    fetchMock.mockRejectedValueOnce(new TypeError('fetch failed'));
+    fetchMock.mockRejectedValueOnce(new TypeError('fetch failed'));
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { data: { sources: [] } }));
+    const ok = await client.fetchQuery({ queryKey: ['c'], queryFn: () => apiGet('/sync/status') });
+    expect(ok).toEqual({ sources: [] });
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+
+    fetchMock.mockReset();
+    fetchMock.mockRejectedValue(new TypeError('fetch failed'));
+    const down = await client.fetchQuery({ queryKey: ['d'], queryFn: () => apiGet('/sync/status') }).catch((e) => e);
+    expect((down as ApiError).code).toBe('NETWORK_ERROR');
+    expect(fetchMock).toHaveBeenCalledTimes(4); // the first try and three retries
+  });
+
+  it('backs off between network retries', () => {
+    expect([0, 1, 2, 3, 9].map(retryDelay)).toEqual([1000, 2000, 4000, 8000, 8000]);
   });
 
   it('returns items and meta for paged lists', async () => {

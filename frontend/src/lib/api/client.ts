@@ -37,6 +37,8 @@ export class ApiError extends Error {
 
 export type QueryValue = string | number | boolean | null | undefined;
 export type QueryParams = Record<string, QueryValue>;
+/** Query parameters where a list repeats its key (`id=1&id=2`). */
+export type ListQueryParams = Record<string, QueryValue | readonly string[]>;
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -54,26 +56,27 @@ export function setUnauthenticatedHandler(fn: (() => void) | null): void {
   unauthenticatedHandler = fn;
 }
 
-/** `?a=1&b=x`, dropping null/undefined/'' and keeping key order stable. */
-export function buildQuery(params?: QueryParams): string {
+/** `?a=1&b=x`, dropping null/undefined/'' and keeping key order stable; a list repeats its key (`id=1&id=2`). */
+export function buildQuery(params?: ListQueryParams): string {
   if (!params) return '';
   const sp = new URLSearchParams();
   for (const key of Object.keys(params).sort()) {
     const v = params[key];
     if (v === null || v === undefined || v === '') continue;
-    sp.set(key, String(v));
+    if (Array.isArray(v)) for (const item of v) sp.append(key, item);
+    else sp.set(key, String(v));
   }
   const s = sp.toString();
   return s ? `?${s}` : '';
 }
 
-export function apiUrl(path: string, params?: QueryParams): string {
+export function apiUrl(path: string, params?: ListQueryParams): string {
   return `${API_BASE}${path}${buildQuery(params)}`;
 }
 
 interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  query?: QueryParams;
+  query?: ListQueryParams;
   /** Values for the path's `{name}` placeholders. */
   path?: Record<string, string>;
   body?: unknown;
@@ -125,9 +128,54 @@ interface Envelope {
   meta?: unknown;
 }
 
+/** A request that has not answered in this long is given up as a network error (and retried if a query). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export const NETWORK_ERROR = 'NETWORK_ERROR';
+
+/** True for "the server could not be reached" (fetch rejected or timed out), not for an HTTP answer. */
+export function isNetworkError(e: unknown): boolean {
+  return e instanceof ApiError && e.code === NETWORK_ERROR;
+}
+
+/**
+ * Query retry policy: an HTTP answer (4xx or 5xx) is shown at once with "Retry" — a server
+ * that said no will say it again a second later, and retrying hid a 500 behind a skeleton
+ * for ~15 s. Only a request that never got an answer is retried, up to 3 times.
+ */
+export function shouldRetry(failureCount: number, error: unknown): boolean {
+  return isNetworkError(error) && failureCount < 3;
+}
+
+/** 1 s, 2 s, 4 s between network retries. */
+export function retryDelay(attempt: number): number {
+  return Math.min(1000 * 2 ** attempt, 8000);
+}
+
+function withTimeout(signal: AbortSignal | undefined): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+  const ctl = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    ctl.abort();
+  }, REQUEST_TIMEOUT_MS);
+  const forward = () => ctl.abort();
+  if (signal?.aborted) ctl.abort();
+  else signal?.addEventListener('abort', forward, { once: true });
+  return {
+    signal: ctl.signal,
+    timedOut: () => expired,
+    done: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    },
+  };
+}
+
 async function request(path: string, options: RequestOptions = {}): Promise<Envelope> {
   const method = options.method ?? 'GET';
   const hasBody = options.body !== undefined;
+  const deadline = withTimeout(options.signal);
   let res: Response;
   try {
     res = await fetch(apiUrl(fillPath(path, options.path), options.query), {
@@ -135,11 +183,13 @@ async function request(path: string, options: RequestOptions = {}): Promise<Enve
       credentials: 'include',
       headers: requestHeaders(method, hasBody),
       body: hasBody ? JSON.stringify(options.body) : undefined,
-      signal: options.signal,
+      signal: deadline.signal,
     });
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
-    throw new ApiError(0, 'NETWORK_ERROR', 'Cannot reach the server. Check your connection and retry.');
+    if ((e as Error)?.name === 'AbortError' && !deadline.timedOut()) throw e;
+    throw new ApiError(0, NETWORK_ERROR, 'Cannot reach the server. Check your connection and retry.');
+  } finally {
+    deadline.done();
   }
   if (!res.ok) {
     handleUnauthenticated(res.status, options.skipAuthRedirect);
@@ -158,6 +208,17 @@ async function request(path: string, options: RequestOptions = {}): Promise<Enve
 export async function apiGet<P extends PathsWith<'get'>>(path: P, ...[options]: OptionsArg<GetOptions<P>>): Promise<Data<P>> {
   const o = (options ?? {}) as RequestOptions;
   return (await request(path, { query: o.query, path: o.path, signal: o.signal })).data as Data<P>;
+}
+
+/**
+ * GET a route newer than the generated schema.d.ts (typed by the caller, by hand, until the
+ * integrator regenerates it); prefer `apiGet`, which checks path and types against the document.
+ */
+export async function apiGetUntyped<T>(
+  path: string,
+  options: { query?: ListQueryParams; signal?: AbortSignal } = {},
+): Promise<T> {
+  return (await request(path, { query: options.query, signal: options.signal })).data as T;
 }
 
 export interface Paged<P extends PagedPath> {

@@ -36,6 +36,10 @@ export const queryKeys = {
   users: () => ['admin', 'users'] as const,
   tokens: () => ['admin', 'tokens'] as const,
   audit: (p: QueryParams) => ['admin', 'audit', cleanParams(p)] as const,
+  alertsSummary: () => ['alerts', 'summary'] as const,
+  alerts: (p: QueryParams) => ['alerts', 'list', cleanParams(p)] as const,
+  alertRules: () => ['alerts', 'rules'] as const,
+  alertChannels: () => ['alerts', 'channels'] as const,
 };
 
 export type LiveEvent = 'sync.finished' | 'recon.finished';

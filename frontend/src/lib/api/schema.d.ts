@@ -4,6 +4,196 @@
  */
 
 export interface paths {
+  '/api/v1/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Firing and past alerts, newest first */
+    get: operations['list_alerts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every alert channel (secrets never shown) */
+    get: operations['list_alert_channels'];
+    put?: never;
+    /** Add an in-app, webhook or e-mail channel */
+    post: operations['create_alert_channel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/channels/{channel_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a channel (rules stop using it) */
+    delete: operations['delete_alert_channel'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/channels/{channel_id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test message through a channel now */
+    post: operations['test_alert_channel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/evaluate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Evaluate every enabled rule now (the worker does it every minute) */
+    post: operations['evaluate_alerts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every alert rule with how many of its subjects fire */
+    get: operations['list_alert_rules'];
+    put?: never;
+    /** Add an alert rule (parameters not given take the kind's defaults) */
+    post: operations['create_alert_rule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/rules/{rule_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a rule (its firing alerts are resolved; history stays) */
+    delete: operations['delete_alert_rule'];
+    options?: never;
+    head?: never;
+    /** Change a rule: name, params, scope, cooldown, severity, channels, on/off */
+    patch: operations['update_alert_rule'];
+    trace?: never;
+  };
+  '/api/v1/alerts/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** For the header bell: firing and unacknowledged counts, the latest firing */
+    get: operations['alerts_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{alert_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One alert with its evidence and notifications */
+    get: operations['get_alert'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{alert_id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge an alert (who and when are kept) */
+    post: operations['acknowledge_alert'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{alert_id}/screenshot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The browser reader's screenshot attached to an alert (PNG) */
+    get: operations['alert_screenshot'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit': {
     parameters: {
       query?: never;
@@ -13,6 +203,40 @@ export interface paths {
     };
     /** Who did what, when: sign-ins, exports, syncs, runs, resolutions, user changes */
     get: operations['list_audit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download the filtered audit trail as CSV or XLSX, labels included (admins) */
+    get: operations['export_audit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/{entry_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One audit entry, with its labels and its details in full */
+    get: operations['get_audit_entry'];
     put?: never;
     post?: never;
     delete?: never;
@@ -32,6 +256,23 @@ export interface paths {
     put?: never;
     /** Sign in; sets the httpOnly session cookie and returns the CSRF token */
     post: operations['login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login-form': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign in by a plain HTML form post (works before the page's scripts load) */
+    post: operations['login_form'];
     delete?: never;
     options?: never;
     head?: never;
@@ -259,6 +500,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/payments/links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** For transaction ids (e.g. a page of the list), the other side of each linked payment */
+    get: operations['payments_links'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/{transaction_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The payment a transaction is part of: its record and PayShack counterpart */
+    get: operations['payments_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reconciliation/catch-up': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The demo's start-up reconciliation of the seeded days: its progress */
+    get: operations['reconciliation_catch_up'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reconciliation/discrepancies': {
     parameters: {
       query?: never;
@@ -276,6 +568,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/reconciliation/discrepancies/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve up to 500 discrepancies with one note, all or none (analysts and admins) */
+    post: operations['reconciliation_resolve_bulk'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reconciliation/discrepancies/{discrepancy_id}': {
     parameters: {
       query?: never;
@@ -283,10 +592,44 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One discrepancy with its details */
+    /** One discrepancy: both sides, what differed, owner, comments, history */
     get: operations['reconciliation_discrepancy'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reconciliation/discrepancies/{discrepancy_id}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Give a discrepancy an owner, or none (analysts and admins) */
+    post: operations['reconciliation_assign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reconciliation/discrepancies/{discrepancy_id}/comments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a comment to a discrepancy's thread (analysts and admins) */
+    post: operations['reconciliation_comment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -439,7 +782,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Sync Backfill Get */
+    /** A backfill: its running totals and each day's shard (state, fetched, stored) */
     get: operations['sync_backfill_get'];
     put?: never;
     post?: never;
@@ -559,7 +902,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Transactions, filtered, sorted and paged */
+    /** Transactions, filtered, sorted and paged (by page number or keyset cursor) */
     get: operations['transactions_list'];
     put?: never;
     post?: never;
@@ -625,10 +968,120 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** AgeBuckets */
+    AgeBuckets: {
+      /** @description First seen 24 h to 72 h ago */
+      d1_3: components['schemas']['CountAmount'];
+      /** @description First seen 72 h ago or earlier */
+      gt_3d: components['schemas']['CountAmount'];
+      /** @description First seen less than 24 h ago */
+      lt_1d: components['schemas']['CountAmount'];
+    };
+    /** Alert */
+    Alert: {
+      /** Acknowledged At */
+      acknowledged_at: string | null;
+      /**
+       * Acknowledged By
+       * @description E-mail of who acknowledged
+       */
+      acknowledged_by: string | null;
+      evidence: components['schemas']['Evidence'];
+      /**
+       * Fired At
+       * Format: date-time
+       */
+      fired_at: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /** Kind */
+      kind: string;
+      /** Message */
+      message: string;
+      /** Notifications */
+      notifications: components['schemas']['Notification'][];
+      /** Resolved At */
+      resolved_at: string | null;
+      /**
+       * Rule Id
+       * Format: uuid
+       */
+      rule_id: string;
+      /** Rule Name */
+      rule_name: string;
+      scope: components['schemas']['Scope'];
+      /**
+       * Severity
+       * @enum {string}
+       */
+      severity: 'critical' | 'warning';
+      /**
+       * State
+       * @enum {string}
+       */
+      state: 'firing' | 'resolved';
+      /**
+       * Threshold
+       * @description Exact decimal, or null
+       */
+      threshold: string | null;
+      /** Title */
+      title: string;
+      /**
+       * Value
+       * @description Exact decimal, or null
+       */
+      value: string | null;
+    };
+    /** AlertEnvelope */
+    AlertEnvelope: {
+      data: components['schemas']['Alert'];
+    };
+    /** AlertPage */
+    AlertPage: {
+      /** Data */
+      data: components['schemas']['Alert'][];
+      meta: components['schemas']['psp_dashboard__alerts__schemas__PageMeta'];
+    };
+    /** AlertSummary */
+    AlertSummary: {
+      /** Firing */
+      firing: number;
+      /**
+       * Latest
+       * @description Up to 5 firing alerts, newest first
+       */
+      latest: components['schemas']['Alert'][];
+      /**
+       * Unacknowledged
+       * @description Firing alerts nobody acknowledged
+       */
+      unacknowledged: number;
+    };
+    /** AlertSummaryEnvelope */
+    AlertSummaryEnvelope: {
+      data: components['schemas']['AlertSummary'];
+    };
+    /** AssignRequest */
+    AssignRequest: {
+      /**
+       * Owner Id
+       * @description An active user; null unassigns
+       */
+      owner_id: string | null;
+    };
     /** AuditEntry */
     AuditEntry: {
       /** Action */
       action: string;
+      /**
+       * Action Label
+       * @description What was done, for people (`Changed a user's role`); unknown actions get their code in words
+       */
+      action_label: string;
       /**
        * Actor
        * @description The actor's e-mail; null for a refused sign-in
@@ -640,7 +1093,7 @@ export interface components {
       created_at: string;
       /**
        * Details
-       * @description The action's parameters (secrets redacted)
+       * @description The action's parameters in full (secrets redacted)
        */
       details: {
         [key: string]: unknown;
@@ -655,6 +1108,15 @@ export interface components {
       request_id: string | null;
       /** Target */
       target: string | null;
+      /**
+       * Target Label
+       * @description The target by its own name: the transaction key and day of a discrepancy, a token's name, a user's e-mail, a source and its days
+       */
+      target_label: string | null;
+    };
+    /** AuditEntryOut */
+    AuditEntryOut: {
+      data: components['schemas']['AuditEntry'];
     };
     /** AuditListOut */
     AuditListOut: {
@@ -676,6 +1138,12 @@ export interface components {
       /** Error */
       error: string | null;
       /**
+       * Fetched
+       * @description records read from the provider so far
+       * @default 0
+       */
+      fetched: number;
+      /**
        * From Date
        * Format: date
        */
@@ -685,6 +1153,12 @@ export interface components {
        * Format: uuid
        */
       id: string;
+      /**
+       * Quarantined
+       * @description records set aside as invalid so far
+       * @default 0
+       */
+      quarantined: number;
       /** Requested By */
       requested_by: string | null;
       /**
@@ -694,6 +1168,78 @@ export interface components {
       source: 'vima' | 'payshack';
       /** Status */
       status: string;
+      /**
+       * Stored
+       * @description rows new or changed in transactions so far (unchanged ones aside)
+       * @default 0
+       */
+      stored: number;
+      /**
+       * To Date
+       * Format: date
+       */
+      to_date: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** BackfillDetail */
+    BackfillDetail: {
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Days Done */
+      days_done: number;
+      /** Days Total */
+      days_total: number;
+      /** Error */
+      error: string | null;
+      /**
+       * Fetched
+       * @description records read from the provider so far
+       * @default 0
+       */
+      fetched: number;
+      /**
+       * From Date
+       * Format: date
+       */
+      from_date: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /**
+       * Quarantined
+       * @description records set aside as invalid so far
+       * @default 0
+       */
+      quarantined: number;
+      /** Requested By */
+      requested_by: string | null;
+      /**
+       * Shards
+       * @description each day, in date order
+       */
+      shards: components['schemas']['BackfillShard'][];
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: 'vima' | 'payshack';
+      /** Status */
+      status: string;
+      /**
+       * Stored
+       * @description rows new or changed in transactions so far (unchanged ones aside)
+       * @default 0
+       */
+      stored: number;
       /**
        * To Date
        * Format: date
@@ -707,7 +1253,7 @@ export interface components {
     };
     /** BackfillEnvelope */
     BackfillEnvelope: {
-      data: components['schemas']['Backfill'];
+      data: components['schemas']['BackfillDetail'];
     };
     /** BackfillRequest */
     BackfillRequest: {
@@ -727,11 +1273,58 @@ export interface components {
        */
       to_date: string;
     };
+    /**
+     * BackfillShard
+     * @description One UTC day of a backfill.
+     */
+    BackfillShard: {
+      /**
+       * Date
+       * Format: date
+       */
+      date: string;
+      /** Error */
+      error?: string | null;
+      /** Fetched */
+      fetched: number;
+      /** Quarantined */
+      quarantined: number;
+      /**
+       * State
+       * @description incomplete: read, but the provider's count could not be matched (read again on resume); failed: see error
+       * @enum {string}
+       */
+      state: 'pending' | 'running' | 'done' | 'incomplete' | 'failed';
+      /** Stored */
+      stored: number;
+    };
     /** BackfillsEnvelope */
     BackfillsEnvelope: {
       /** Data */
       data: components['schemas']['Backfill'][];
       meta: components['schemas']['psp_dashboard__sync__schemas__PageMeta'];
+    };
+    /** BulkResolveRequest */
+    BulkResolveRequest: {
+      /** Ids */
+      ids: string[];
+      /** Note */
+      note?: string | null;
+      /**
+       * Resolution
+       * @description `open` reopens them
+       * @enum {string}
+       */
+      resolution: 'open' | 'acknowledged' | 'resolved';
+    };
+    /** BulkResolved */
+    BulkResolved: {
+      /** Updated */
+      updated: number;
+    };
+    /** BulkResolvedEnvelope */
+    BulkResolvedEnvelope: {
+      data: components['schemas']['BulkResolved'];
     };
     /** ByMerchant */
     ByMerchant: {
@@ -760,10 +1353,44 @@ export interface components {
       period: components['schemas']['PeriodOut'];
       /** Projects */
       projects: components['schemas']['ProjectRow'][];
+      /**
+       * Unit
+       * @description Addition: what the figures count (the `unit` asked)
+       * @enum {string}
+       */
+      unit: 'rows' | 'payments';
     };
     /** ByProjectEnvelope */
     ByProjectEnvelope: {
       data: components['schemas']['ByProject'];
+    };
+    /** CatchUpEnvelope */
+    CatchUpEnvelope: {
+      data: components['schemas']['CatchUpProgress'];
+    };
+    /** CatchUpProgress */
+    CatchUpProgress: {
+      /**
+       * Current Date
+       * @description The day being reconciled (YYYY-MM-DD)
+       */
+      current_date: string | null;
+      /**
+       * Done Days
+       * @description Days reconciled so far (or skipped: already running)
+       */
+      done_days: number;
+      /**
+       * State
+       * @description idle: none started (not a demo); waiting_for_sync: until every configured source completed a sync; running; done
+       * @enum {string}
+       */
+      state: 'idle' | 'waiting_for_sync' | 'running' | 'done';
+      /**
+       * Total Days
+       * @description Days to reconcile (with data, no current run)
+       */
+      total_days: number;
     };
     /** Changes */
     Changes: {
@@ -783,6 +1410,148 @@ export interface components {
        */
       new: number;
     };
+    /** Channel */
+    Channel: {
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Enabled */
+      enabled: boolean;
+      /** Format */
+      format: ('slack' | 'telegram' | 'json') | null;
+      /** Has Secret */
+      has_secret: boolean;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: 'in_app' | 'webhook' | 'email';
+      /** Name */
+      name: string;
+      /**
+       * Target
+       * @description A webhook's scheme://host, an e-mail address
+       */
+      target: string | null;
+    };
+    /** ChannelEnvelope */
+    ChannelEnvelope: {
+      data: components['schemas']['Channel'];
+    };
+    /** ChannelIn */
+    ChannelIn: {
+      /**
+       * Chat Id
+       * @description Telegram chat
+       */
+      chat_id?: string | null;
+      /**
+       * Format
+       * @description Webhook body; default slack
+       */
+      format?: ('slack' | 'telegram' | 'json') | null;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: 'in_app' | 'webhook' | 'email';
+      /** Name */
+      name: string;
+      /**
+       * Secret
+       * @description Signing secret, stored encrypted, never returned
+       */
+      secret?: string | null;
+      /**
+       * Secret Env
+       * @description Name of the environment variable holding the signing secret
+       */
+      secret_env?: string | null;
+      /**
+       * To
+       * @description E-mail address; needed when kind is email
+       */
+      to?: string | null;
+      /**
+       * Url
+       * @description Webhook URL (stored encrypted); needed when kind is webhook
+       */
+      url?: string | null;
+    };
+    /** ChannelList */
+    ChannelList: {
+      /** Data */
+      data: components['schemas']['Channel'][];
+    };
+    /** ChannelTest */
+    ChannelTest: {
+      /** Delivered */
+      delivered: boolean;
+      /** Error */
+      error: string | null;
+      /** Status */
+      status: string;
+    };
+    /** ChannelTestEnvelope */
+    ChannelTestEnvelope: {
+      data: components['schemas']['ChannelTest'];
+    };
+    /** Comment */
+    Comment: {
+      /**
+       * Author
+       * @description E-mail of the user who wrote it
+       */
+      author: string;
+      /**
+       * Body
+       * @description Masked for viewers like a note
+       */
+      body: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+    };
+    /** CommentRequest */
+    CommentRequest: {
+      /** Body */
+      body: string;
+    };
+    /** ComparedPayments */
+    ComparedPayments: {
+      /**
+       * Amount
+       * @description Exact sum; null only when the data mixes currencies (see by_currency)
+       */
+      amount: number | null;
+      /**
+       * By Currency
+       * @description Present only when several currencies are mixed
+       */
+      by_currency?: {
+        [key: string]: number;
+      } | null;
+      /** By Status */
+      by_status: {
+        [key: string]: components['schemas']['Figure'];
+      };
+      /** Count */
+      count: number;
+    };
     /** Comparison */
     Comparison: {
       /** By Status */
@@ -794,8 +1563,30 @@ export interface components {
        * @enum {string}
        */
       compare: 'previous_period' | 'previous_week';
+      /**
+       * Elapsed Until
+       * @description Addition: the instant (UTC) the compared period is summed until when `partial`, e.g. yesterday 05:20 while today is at 05:20; null otherwise
+       */
+      elapsed_until: string | null;
+      /**
+       * Partial
+       * @description Addition: the period is in progress, so the compared period is cut at the same elapsed point (`elapsed_until`)
+       */
+      partial: boolean;
+      /** @description Addition: the compared payments */
+      payments: components['schemas']['ComparedPayments'];
       period: components['schemas']['PeriodOut'];
       total: components['schemas']['Figure'];
+    };
+    /** CountAmount */
+    CountAmount: {
+      /**
+       * Amount
+       * @description Exact decimal, at most 4 decimals
+       */
+      amount: number;
+      /** Count */
+      count: number;
     };
     /** CreatedToken */
     CreatedToken: {
@@ -843,6 +1634,28 @@ export interface components {
     CreatedTokenOut: {
       data: components['schemas']['CreatedToken'];
     };
+    /**
+     * CursorPageMeta
+     * @description Page meta of a keyset-pageable list (`kit/keyset.py`).
+     */
+    CursorPageMeta: {
+      /** Limit */
+      limit: number;
+      /**
+       * Next Cursor
+       * @description Send as `cursor` (same filters) for the rows after this page; null on the last page
+       */
+      next_cursor?: string | null;
+      /**
+       * Page
+       * @description The page number; absent when the request gave `cursor`
+       */
+      page?: number | null;
+      /** Total */
+      total: number;
+      /** Total Pages */
+      total_pages: number;
+    };
     /** Discrepancy */
     Discrepancy: {
       /**
@@ -882,6 +1695,8 @@ export interface components {
       match_status: 'discrepancy' | 'missing_vima' | 'missing_payshack';
       /** Note */
       note: string | null;
+      /** @description Who works on it */
+      owner?: components['schemas']['Owner'] | null;
       /** Payshack Amount */
       payshack_amount: number | null;
       /**
@@ -931,6 +1746,124 @@ export interface components {
       /** Vima Txn Id */
       vima_txn_id: string | null;
     };
+    /** DiscrepancyDetail */
+    DiscrepancyDetail: {
+      /**
+       * Amount Diff
+       * @description vima − payshack: amount rows, and in this panel any pair of rows (status and time rows too)
+       */
+      amount_diff: number | null;
+      /** Change */
+      change: ('new' | 'changed_type' | 'unchanged') | null;
+      /** Client Operation Id */
+      client_operation_id: string | null;
+      /**
+       * Comments
+       * @description Oldest first
+       */
+      comments: components['schemas']['Comment'][];
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Details
+       * @description Every difference found, original statuses, all rows of a duplicate
+       */
+      details: {
+        [key: string]: unknown;
+      } | null;
+      /** Discrepancy Type */
+      discrepancy_type: ('amount' | 'status' | 'time' | 'duplicate' | 'missing') | null;
+      /**
+       * Duplicates
+       * @description A duplicate's other rows, each side's in time order
+       */
+      duplicates: components['schemas']['DuplicateSide'][];
+      /** First Seen At */
+      first_seen_at: string | null;
+      /**
+       * History
+       * @description Resolutions, assignments and comments, oldest first, across re-runs
+       */
+      history: components['schemas']['HistoryEntry'][];
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /**
+       * Match Status
+       * @enum {string}
+       */
+      match_status: 'discrepancy' | 'missing_vima' | 'missing_payshack';
+      /** Note */
+      note: string | null;
+      /** @description Who works on it */
+      owner?: components['schemas']['Owner'] | null;
+      /** @description PayShack's row (a duplicate's earliest) */
+      payshack: components['schemas']['Side'] | null;
+      /** Payshack Amount */
+      payshack_amount: number | null;
+      /**
+       * Payshack Status
+       * @description Normalized
+       */
+      payshack_status: string | null;
+      /** Payshack Txn Id */
+      payshack_txn_id: string | null;
+      /**
+       * Provisional
+       * @description Missing while a source's sync lagged
+       */
+      provisional: boolean;
+      /**
+       * Recon Date
+       * Format: date
+       */
+      recon_date: string;
+      /**
+       * Resolution
+       * @enum {string}
+       */
+      resolution: 'open' | 'acknowledged' | 'resolved';
+      /** Resolved At */
+      resolved_at: string | null;
+      /** Resolved By */
+      resolved_by: string | null;
+      /**
+       * Run Id
+       * Format: uuid
+       */
+      run_id: string;
+      /**
+       * Time Gap Minutes
+       * @description PayShack's time − Vima's, minutes with 2 decimals (pairs only)
+       */
+      time_gap_minutes: number | null;
+      /**
+       * Type
+       * @description The filter value: missing rows told apart by side
+       * @enum {string}
+       */
+      type: 'amount' | 'status' | 'time' | 'duplicate' | 'missing_vima' | 'missing_payshack';
+      /** @description Vima's row (a duplicate's earliest) */
+      vima: components['schemas']['Side'] | null;
+      /** Vima Amount */
+      vima_amount: number | null;
+      /**
+       * Vima Status
+       * @description Normalized
+       */
+      vima_status: string | null;
+      /** Vima Txn Id */
+      vima_txn_id: string | null;
+    };
+    /** DiscrepancyDetailEnvelope */
+    DiscrepancyDetailEnvelope: {
+      data: components['schemas']['DiscrepancyDetail'];
+    };
     /** DiscrepancyEnvelope */
     DiscrepancyEnvelope: {
       data: components['schemas']['Discrepancy'];
@@ -939,7 +1872,7 @@ export interface components {
     DiscrepancyPage: {
       /** Data */
       data: components['schemas']['Discrepancy'][];
-      meta: components['schemas']['psp_dashboard__reconciliation__schemas__PageMeta'];
+      meta: components['schemas']['CursorPageMeta'];
     };
     /** DiscrepancyShare */
     DiscrepancyShare: {
@@ -957,6 +1890,67 @@ export interface components {
        * @description Of total_transactions, one decimal
        */
       percentage: number;
+    };
+    /** DuplicateSide */
+    DuplicateSide: {
+      /**
+       * Amount
+       * @description Exact decimal, at most 4 decimals
+       */
+      amount: number;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Currency */
+      currency: string;
+      /**
+       * External Id
+       * @description The provider's id (source_id)
+       */
+      external_id: string;
+      /** Fee */
+      fee: number | null;
+      /**
+       * Original Status
+       * @description As the provider wrote it
+       */
+      original_status: string | null;
+      /**
+       * Payer Name
+       * @description Masked for viewers
+       */
+      payer_name: string | null;
+      /**
+       * Payer Phone
+       * @description Masked for viewers
+       */
+      payer_phone: string | null;
+      /**
+       * Payer Vpa
+       * @description PayShack only; masked for viewers
+       */
+      payer_vpa: string | null;
+      /**
+       * Side
+       * @enum {string}
+       */
+      side: 'vima' | 'payshack';
+      /**
+       * Status
+       * @description Normalized
+       * @enum {string}
+       */
+      status: 'success' | 'failed' | 'pending' | 'refunded';
+      /**
+       * Transaction Id
+       * Format: uuid
+       * @description Our id: GET /transactions/{id}
+       */
+      transaction_id: string;
+      /** Utr */
+      utr: string | null;
     };
     ErrorEnvelope: {
       error: {
@@ -976,6 +1970,37 @@ export interface components {
         };
         message: string;
       };
+    };
+    /** Evaluation */
+    Evaluation: {
+      /** Evaluated */
+      evaluated: number;
+      /** Fired */
+      fired: number;
+      /** Resolved */
+      resolved: number;
+    };
+    /** EvaluationEnvelope */
+    EvaluationEnvelope: {
+      data: components['schemas']['Evaluation'];
+    };
+    /** Evidence */
+    Evidence: {
+      /**
+       * Recon Date
+       * @description YYYY-MM-DD
+       */
+      recon_date?: string | null;
+      /**
+       * Screenshot Url
+       * @description The browser reader's screenshot (authenticated route)
+       */
+      screenshot_url?: string | null;
+      /** Source */
+      source?: string | null;
+      /** Sync Run Id */
+      sync_run_id?: string | null;
+      transactions?: components['schemas']['TransactionsLink'] | null;
     };
     /** FailureRow */
     FailureRow: {
@@ -1060,6 +2085,12 @@ export interface components {
       /** Cells */
       cells: components['schemas']['HeatmapCell'][];
       period: components['schemas']['PeriodOut'];
+      /**
+       * Unit
+       * @description Addition: what the figures count (the `unit` asked)
+       * @enum {string}
+       */
+      unit: 'rows' | 'payments';
     };
     /** HeatmapCell */
     HeatmapCell: {
@@ -1089,6 +2120,36 @@ export interface components {
     HeatmapEnvelope: {
       data: components['schemas']['Heatmap'];
     };
+    /** HistoryEntry */
+    HistoryEntry: {
+      /**
+       * Action
+       * @enum {string}
+       */
+      action: 'resolve' | 'assign' | 'comment';
+      /**
+       * At
+       * Format: date-time
+       */
+      at: string;
+      /**
+       * By
+       * @description E-mail of the user
+       */
+      by: string;
+      /**
+       * Note
+       * @description resolve: its note; comment: its body
+       */
+      note: string | null;
+      /** @description assign: the new owner (null: unassigned) */
+      owner: components['schemas']['Owner'] | null;
+      /**
+       * Resolution
+       * @description resolve: the state set
+       */
+      resolution: ('open' | 'acknowledged' | 'resolved') | null;
+    };
     /**
      * LastRun
      * @description The latest finished incremental run: did it read what the provider said exists?
@@ -1109,6 +2170,29 @@ export interface components {
        * @enum {string}
        */
       status: 'running' | 'success' | 'incomplete' | 'failed' | 'stopped' | 'interrupted';
+    };
+    /** Link */
+    Link: {
+      /**
+       * Id
+       * Format: uuid
+       * @description A transaction id that was asked for
+       */
+      id: string;
+      /**
+       * Partner Id
+       * Format: uuid
+       * @description The other side of its payment
+       */
+      partner_id: string;
+    };
+    /** LinksEnvelope */
+    LinksEnvelope: {
+      /**
+       * Data
+       * @description Only the ids that are in a link
+       */
+      data: components['schemas']['Link'][];
     };
     /** LoginIn */
     LoginIn: {
@@ -1185,10 +2269,22 @@ export interface components {
     };
     /** MoneyAtRisk */
     MoneyAtRisk: {
-      /** By Type */
+      /** @description Unresolved rows by age: count of every type, amount at risk */
+      age_buckets: components['schemas']['AgeBuckets'];
+      /** @description Unresolved amount/status/missing rows with a pending side (not at risk) */
+      awaiting: components['schemas']['CountAmount'];
+      /**
+       * By Type
+       * @description amount, missing_vima, missing_payshack, status (always all four)
+       */
       by_type: {
         [key: string]: number;
       };
+      /**
+       * Definition
+       * @description What the total counts, in one sentence
+       */
+      definition: string;
       /**
        * Oldest Open At
        * @description First sighting of the oldest one
@@ -1196,14 +2292,34 @@ export interface components {
       oldest_open_at: string | null;
       /**
        * Open Count
+       * @description Unresolved rows of every type
        * @default 0
        */
       open_count: number;
       /**
        * Total
-       * @description Exact decimal, at most 4 decimals
+       * @description Sum of by_type (docs/reconciliation.md)
        */
       total: number;
+    };
+    /** Notification */
+    Notification: {
+      /** Attempts */
+      attempts: number;
+      /** Channel */
+      channel: string;
+      /** Delivered At */
+      delivered_at: string | null;
+      /**
+       * Event
+       * @enum {string}
+       */
+      event: 'firing' | 'resolved';
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'pending' | 'sent' | 'failed';
     };
     /** Overview */
     Overview: {
@@ -1227,6 +2343,13 @@ export interface components {
        * @description null when there is no data
        */
       conversion_rate: number | null;
+      /**
+       * Linked
+       * @description Addition: rows of the period that are the counterpart of another row (rows − linked = payments)
+       */
+      linked: number;
+      /** @description Addition: each payment counted once (`total`/`by_status`/`by_source` count rows: a pay-in seen by Vima and PayShack is two rows, one payment) */
+      payments: components['schemas']['Payments'];
       period: components['schemas']['PeriodOut'];
       total: components['schemas']['TotalFigure'];
       trends: components['schemas']['OverviewTrends'];
@@ -1264,6 +2387,32 @@ export interface components {
       /** Total Change */
       total_change: number | null;
     };
+    /** Owner */
+    Owner: {
+      /** Email */
+      email: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+    };
+    /** Payment */
+    Payment: {
+      /** @description The PayShack row that is the same payment; null when not linked */
+      counterpart: components['schemas']['TransactionDetail'] | null;
+      /**
+       * Linked
+       * @description Both providers' rows of this payment are known
+       */
+      linked: boolean;
+      /** @description The payment's record: the Vima row when linked, else the row asked for */
+      record: components['schemas']['TransactionDetail'];
+    };
+    /** PaymentEnvelope */
+    PaymentEnvelope: {
+      data: components['schemas']['Payment'];
+    };
     /** PaymentMethodRow */
     PaymentMethodRow: {
       /**
@@ -1288,6 +2437,47 @@ export interface components {
       success_count: number;
       /** Success Rate */
       success_rate: number | null;
+    };
+    /**
+     * Payments
+     * @description Each payment once: rows less the counterpart rows (docs/payments.md).
+     */
+    Payments: {
+      /**
+       * Amount
+       * @description Exact sum; null only when the data mixes currencies (see by_currency)
+       */
+      amount: number | null;
+      /**
+       * Avg Ticket
+       * @description null when there is no data
+       */
+      avg_ticket: number | null;
+      /**
+       * By Currency
+       * @description Present only when several currencies are mixed
+       */
+      by_currency?: {
+        [key: string]: number;
+      } | null;
+      /**
+       * By Project
+       * @description Biggest count first
+       */
+      by_project: components['schemas']['ProjectPayments'][];
+      /** By Status */
+      by_status: {
+        [key: string]: components['schemas']['Figure'];
+      };
+      /**
+       * Conversion Rate
+       * @description null when there is no data
+       */
+      conversion_rate: number | null;
+      /** Count */
+      count: number;
+      /** @description Changes of the payment figures */
+      trends: components['schemas']['OverviewTrends'];
     };
     /** PeriodOut */
     PeriodOut: {
@@ -1325,6 +2515,16 @@ export interface components {
       count: number;
       /** Failed Count */
       failed_count: number;
+      /**
+       * Future
+       * @description Addition: the bucket starts after the current time
+       */
+      future: boolean;
+      /**
+       * Partial
+       * @description Addition: the bucket holds the current time; its figures are so far, not final
+       */
+      partial: boolean;
       /** Success Count */
       success_count: number;
       /**
@@ -1333,6 +2533,31 @@ export interface components {
        * @description Bucket start, UTC
        */
       timestamp: string;
+    };
+    /** ProjectPayments */
+    ProjectPayments: {
+      /**
+       * Amount
+       * @description Exact sum; null only when the data mixes currencies (see by_currency)
+       */
+      amount: number | null;
+      /**
+       * By Currency
+       * @description Present only when several currencies are mixed
+       */
+      by_currency?: {
+        [key: string]: number;
+      } | null;
+      /** Count */
+      count: number;
+      /** Failed Count */
+      failed_count: number;
+      /** Project */
+      project: string | null;
+      /** Success Count */
+      success_count: number;
+      /** Success Rate */
+      success_rate: number | null;
     };
     /** ProjectRow */
     ProjectRow: {
@@ -1363,7 +2588,33 @@ export interface components {
     QuarantineEnvelope: {
       /** Data */
       data: components['schemas']['QuarantinedRecord'][];
-      meta: components['schemas']['psp_dashboard__sync__schemas__PageMeta'];
+      meta: components['schemas']['QuarantineMeta'];
+    };
+    /** QuarantineMeta */
+    QuarantineMeta: {
+      /** Limit */
+      limit: number;
+      /** Page */
+      page: number;
+      /**
+       * Reasons
+       * @description every reason of the records of `source` (all sources when none), most frequent first, whatever `reason` filters: the choices of the reason filter
+       */
+      reasons?: components['schemas']['QuarantineReason'][];
+      /** Total */
+      total: number;
+      /** Total Pages */
+      total_pages: number;
+    };
+    /** QuarantineReason */
+    QuarantineReason: {
+      /**
+       * Count
+       * @description quarantined records with this reason (of `source`, if given)
+       */
+      count: number;
+      /** Reason */
+      reason: string;
     };
     /** QuarantinedRecord */
     QuarantinedRecord: {
@@ -1406,6 +2657,136 @@ export interface components {
        * @enum {string}
        */
       resolution: 'open' | 'acknowledged' | 'resolved';
+    };
+    /** Rule */
+    Rule: {
+      /** Channel Ids */
+      channel_ids: string[];
+      /** Cooldown Minutes */
+      cooldown_minutes: number;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Enabled */
+      enabled: boolean;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind:
+        | 'success_rate_low'
+        | 'traffic_stopped'
+        | 'failures_spike'
+        | 'sync_unhealthy'
+        | 'browser_source_problem'
+        | 'recon_money_at_risk'
+        | 'recon_discrepancy_jump'
+        | 'recon_not_reconciled';
+      /** Name */
+      name: string;
+      /**
+       * Params
+       * @description Per kind; decimals as strings
+       */
+      params: {
+        [key: string]: unknown;
+      };
+      scope: components['schemas']['Scope'];
+      /**
+       * Severity
+       * @enum {string}
+       */
+      severity: 'critical' | 'warning';
+      state: components['schemas']['RuleState'];
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** RuleEnvelope */
+    RuleEnvelope: {
+      data: components['schemas']['Rule'];
+    };
+    /** RuleIn */
+    RuleIn: {
+      /** Channel Ids */
+      channel_ids?: string[];
+      /**
+       * Cooldown Minutes
+       * @description Quiet minutes after a resolution
+       * @default 30
+       */
+      cooldown_minutes: number;
+      /**
+       * Enabled
+       * @default true
+       */
+      enabled: boolean;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind:
+        | 'success_rate_low'
+        | 'traffic_stopped'
+        | 'failures_spike'
+        | 'sync_unhealthy'
+        | 'browser_source_problem'
+        | 'recon_money_at_risk'
+        | 'recon_discrepancy_jump'
+        | 'recon_not_reconciled';
+      /** Name */
+      name: string;
+      /**
+       * Params
+       * @description Missing ones: defaults
+       */
+      params?: {
+        [key: string]: unknown;
+      };
+      scope?: components['schemas']['Scope'];
+      /**
+       * Severity
+       * @default warning
+       * @enum {string}
+       */
+      severity: 'critical' | 'warning';
+    };
+    /** RuleList */
+    RuleList: {
+      /** Data */
+      data: components['schemas']['Rule'][];
+    };
+    /** RulePatch */
+    RulePatch: {
+      /** Channel Ids */
+      channel_ids?: string[] | null;
+      /** Cooldown Minutes */
+      cooldown_minutes?: number | null;
+      /** Enabled */
+      enabled?: boolean | null;
+      /** Name */
+      name?: string | null;
+      /** Params */
+      params?: {
+        [key: string]: unknown;
+      } | null;
+      scope?: components['schemas']['Scope'] | null;
+      /** Severity */
+      severity?: ('critical' | 'warning') | null;
+    };
+    /** RuleState */
+    RuleState: {
+      /** Firing */
+      firing: number;
     };
     /** Run */
     Run: {
@@ -1512,6 +2893,20 @@ export interface components {
        */
       date: string;
     };
+    /** Scope */
+    Scope: {
+      /**
+       * Type
+       * @default all
+       * @enum {string}
+       */
+      type: 'all' | 'source' | 'project';
+      /**
+       * Value
+       * @description Source or project
+       */
+      value?: string | null;
+    };
     /** Share */
     Share: {
       /** Count */
@@ -1521,6 +2916,62 @@ export interface components {
        * @description Of total_transactions, one decimal
        */
       percentage: number;
+    };
+    /** Side */
+    Side: {
+      /**
+       * Amount
+       * @description Exact decimal, at most 4 decimals
+       */
+      amount: number;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Currency */
+      currency: string;
+      /**
+       * External Id
+       * @description The provider's id (source_id)
+       */
+      external_id: string;
+      /** Fee */
+      fee: number | null;
+      /**
+       * Original Status
+       * @description As the provider wrote it
+       */
+      original_status: string | null;
+      /**
+       * Payer Name
+       * @description Masked for viewers
+       */
+      payer_name: string | null;
+      /**
+       * Payer Phone
+       * @description Masked for viewers
+       */
+      payer_phone: string | null;
+      /**
+       * Payer Vpa
+       * @description PayShack only; masked for viewers
+       */
+      payer_vpa: string | null;
+      /**
+       * Status
+       * @description Normalized
+       * @enum {string}
+       */
+      status: 'success' | 'failed' | 'pending' | 'refunded';
+      /**
+       * Transaction Id
+       * Format: uuid
+       * @description Our id: GET /transactions/{id}
+       */
+      transaction_id: string;
+      /** Utr */
+      utr: string | null;
     };
     /** SignedOut */
     SignedOut: {
@@ -1593,14 +3044,35 @@ export interface components {
        * Format: date
        */
       date: string;
+      /**
+       * Day Auto Run At
+       * @description When the automatic run reconciles this day; null once that time has passed (a day missed then is only reconciled by hand)
+       */
+      day_auto_run_at: string | null;
       discrepancies: components['schemas']['DiscrepancyShare'];
       matched: components['schemas']['Share'];
       missing: components['schemas']['MissingShare'];
       money_at_risk: components['schemas']['MoneyAtRisk'];
+      /**
+       * Next Run At
+       * Format: date-time
+       * @description The next automatic run (RECON_SCHEDULE in RECON_TIMEZONE; it reconciles the day before)
+       */
+      next_run_at: string;
+      /**
+       * Reconciled
+       * @description false: the day has never been reconciled
+       */
+      reconciled: boolean;
       /** Run At */
       run_at: string | null;
       /** Run Id */
       run_id: string | null;
+      /**
+       * Timezone
+       * @description RECON_TIMEZONE: the zone the day is a day of
+       */
+      timezone: string;
       /** Total Transactions */
       total_transactions: number;
       watermarks: components['schemas']['Watermarks'] | null;
@@ -1611,6 +3083,8 @@ export interface components {
     };
     /** SyncRun */
     SyncRun: {
+      /** Backfill Id */
+      backfill_id?: string | null;
       /** Completeness */
       completeness?: components['schemas']['WindowCompleteness'][];
       /** Duration Ms */
@@ -1621,6 +3095,11 @@ export interface components {
       fetched: number;
       /** Finished At */
       finished_at: string | null;
+      /**
+       * From Date
+       * @description first day of a backfill run
+       */
+      from_date?: string | null;
       /**
        * Id
        * Format: uuid
@@ -1666,6 +3145,11 @@ export interface components {
        * @enum {string}
        */
       status: 'running' | 'success' | 'incomplete' | 'failed' | 'stopped' | 'interrupted';
+      /**
+       * To Date
+       * @description last day of a backfill run
+       */
+      to_date?: string | null;
       /** Unchanged */
       unchanged: number;
       /** Unknown Statuses */
@@ -1948,6 +3432,28 @@ export interface components {
       data: components['schemas']['Transaction'][];
       meta: components['schemas']['psp_dashboard__transactions__schemas__PageMeta'];
     };
+    /**
+     * TransactionsLink
+     * @description The filter of the transactions list that shows what the alert is about.
+     */
+    TransactionsLink: {
+      /**
+       * From
+       * Format: date-time
+       */
+      from: string;
+      /** Project */
+      project?: string | null;
+      /** Source */
+      source?: string | null;
+      /** Status */
+      status?: string | null;
+      /**
+       * To
+       * Format: date-time
+       */
+      to: string;
+    };
     /** Trends */
     Trends: {
       /** @description Present when `compare` is given */
@@ -1960,6 +3466,12 @@ export interface components {
       period: components['schemas']['PeriodOut'];
       /** Points */
       points: components['schemas']['Point'][];
+      /**
+       * Unit
+       * @description Addition: what the figures count (the `unit` asked)
+       * @enum {string}
+       */
+      unit: 'rows' | 'payments';
     };
     /** TrendsComparison */
     TrendsComparison: {
@@ -1968,6 +3480,11 @@ export interface components {
        * @enum {string}
        */
       compare: 'previous_period' | 'previous_week';
+      /**
+       * Elapsed Until
+       * @description Addition: while the period is in progress, the instant (UTC) of the compared period as far into it as now is into this one (the points are whole: mark this instant to compare equal spans); null otherwise
+       */
+      elapsed_until: string | null;
       period: components['schemas']['PeriodOut'];
       /** Points */
       points: components['schemas']['Point'][];
@@ -2104,6 +3621,17 @@ export interface components {
       window: string;
     };
     /** PageMeta */
+    psp_dashboard__alerts__schemas__PageMeta: {
+      /** Limit */
+      limit: number;
+      /** Page */
+      page: number;
+      /** Total */
+      total: number;
+      /** Total Pages */
+      total_pages: number;
+    };
+    /** PageMeta */
     psp_dashboard__audit__endpoints__PageMeta: {
       /** Limit */
       limit: number;
@@ -2140,8 +3668,16 @@ export interface components {
     psp_dashboard__transactions__schemas__PageMeta: {
       /** Limit */
       limit: number;
-      /** Page */
-      page: number;
+      /**
+       * Next Cursor
+       * @description Send as `cursor` (same filters and sort) for the rows after this page; null on the last page
+       */
+      next_cursor?: string | null;
+      /**
+       * Page
+       * @description The page number; absent when the request gave `cursor`
+       */
+      page?: number | null;
       /**
        * Total
        * @description Exact number of matching transactions
@@ -2159,9 +3695,1039 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  list_alerts: {
+    parameters: {
+      query?: {
+        /** @description Which alerts */
+        state?: 'firing' | 'resolved' | 'all';
+        /** @description Rule kind */
+        kind?:
+          | (
+              | 'success_rate_low'
+              | 'traffic_stopped'
+              | 'failures_spike'
+              | 'sync_unhealthy'
+              | 'browser_source_problem'
+              | 'recon_money_at_risk'
+              | 'recon_discrepancy_jump'
+              | 'recon_not_reconciled'
+            )
+          | null;
+        /** @description Project */
+        project?: string | null;
+        /** @description Source */
+        source?: ('vima' | 'payshack') | null;
+        /** @description Acknowledged or not */
+        acknowledged?: boolean | null;
+        /** @description 1-based page number; (page - 1) × limit at most 100,000 */
+        page?: number;
+        /** @description Rows per page */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertPage'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  list_alert_channels: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelList'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  create_alert_channel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChannelIn'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelEnvelope'];
+        };
+      };
+      /** @description Missing URL / address, or both secret and secret_env */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The name is taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  delete_alert_channel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Channel id */
+        channel_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such channel */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  test_alert_channel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Channel id */
+        channel_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelTestEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such channel */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  evaluate_alerts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EvaluationEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  list_alert_rules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuleList'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  create_alert_rule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RuleIn'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuleEnvelope'];
+        };
+      };
+      /** @description Bad parameters, scope or channel ids */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  delete_alert_rule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Rule id */
+        rule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such rule */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  update_alert_rule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Rule id */
+        rule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RulePatch'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuleEnvelope'];
+        };
+      };
+      /** @description Bad parameters, scope or channel ids */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such rule */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  alerts_summary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertSummaryEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  get_alert: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Alert id */
+        alert_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  acknowledge_alert: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Alert id */
+        alert_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  alert_screenshot: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Alert id */
+        alert_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The screenshot */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/png': unknown;
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   list_audit: {
     parameters: {
       query?: {
+        page?: number;
+        limit?: number;
         /** @description Actor e-mail or id (a refused sign-in: its e-mail) */
         actor?: string | null;
         /** @description Exact action, or a prefix ending in * (`auth.*`) */
@@ -2170,8 +4736,6 @@ export interface operations {
         from_date?: string | null;
         /** @description Last day (UTC), inclusive */
         to_date?: string | null;
-        page?: number;
-        limit?: number;
       };
       header?: never;
       path?: never;
@@ -2208,6 +4772,182 @@ export interface operations {
       };
       /** @description The role is not allowed, or the CSRF token is missing */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  export_audit: {
+    parameters: {
+      query?: {
+        /** @description File format */
+        format?: 'csv' | 'xlsx';
+        /** @description Actor e-mail or id (a refused sign-in: its e-mail) */
+        actor?: string | null;
+        /** @description Exact action, or a prefix ending in * (`auth.*`) */
+        action?: string | null;
+        /** @description First day (UTC), inclusive */
+        from_date?: string | null;
+        /** @description Last day (UTC), inclusive */
+        to_date?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file, streamed, newest first (header row first; times UTC) */
+      200: {
+        headers: {
+          /** @description Rows in the file */
+          'X-Export-Rows'?: number;
+          /** @description Zone of every date and time in the file (UTC) */
+          'X-Export-Timezone'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv; charset=utf-8': string;
+        };
+      };
+      /** @description Invalid parameters, or more entries than EXPORT_MAX_ROWS (details: {"reason": "export_too_large", "rows", "max_rows"}) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  get_audit_entry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The entry's id */
+        entry_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEntryOut'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such entry */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -2313,6 +5053,70 @@ export interface operations {
       };
       /** @description The session store is unavailable (sign-in fails closed) */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  login_form: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          email: string;
+          /** @description Where to go after signing in: a path of this site (else `/`); the page fills it from its `?next=` once its scripts run */
+          next?: string;
+          /** Format: password */
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description To `next` with the session cookie, or back to `/login/?error=invalid|rate_limited|unavailable|missing` */
+      303: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a form body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not posted from this site (login CSRF) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -2508,9 +5312,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The file, streamed (header row first; amounts exact) */
+      /** @description The file, streamed (header row first; amounts exact, 2 decimals; times UTC) */
       200: {
         headers: {
+          /** @description Rows in the file */
+          'X-Export-Rows'?: number;
+          /** @description Zone of every date and time in the file (UTC) */
+          'X-Export-Timezone'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -2613,9 +5421,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The file, streamed (header row first; amounts exact to 4 decimals) */
+      /** @description The file, streamed (header row first; amounts exact, with their currency's decimals; times UTC) */
       200: {
         headers: {
+          /** @description Rows in the file */
+          'X-Export-Rows'?: number;
+          /** @description Zone of every date and time in the file (UTC) */
+          'X-Export-Timezone'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -2900,6 +5712,8 @@ export interface operations {
         from_date?: string | null;
         /** @description Last day (inclusive), YYYY-MM-DD, in `timezone`; default today */
         to_date?: string | null;
+        /** @description What is counted: `rows` (default, the contract's: every stored row, so a pay-in seen by both Vima and PayShack counts twice) or `payments` (each payment once: a PayShack row linked to its Vima record is left out; docs/payments.md) */
+        unit?: 'rows' | 'payments';
         /** @description Only this provider */
         source?: ('vima' | 'payshack') | null;
         /** @description Only this project (exact name) */
@@ -3074,6 +5888,8 @@ export interface operations {
         from_date?: string | null;
         /** @description Last day (inclusive), YYYY-MM-DD, in `timezone`; default today */
         to_date?: string | null;
+        /** @description What is counted: `rows` (default, the contract's: every stored row, so a pay-in seen by both Vima and PayShack counts twice) or `payments` (each payment once: a PayShack row linked to its Vima record is left out; docs/payments.md) */
+        unit?: 'rows' | 'payments';
         /** @description Only this provider */
         source?: ('vima' | 'payshack') | null;
         /** @description Only this project (exact name) */
@@ -3254,6 +6070,8 @@ export interface operations {
         granularity?: 'hour' | 'day' | 'week';
         /** @description Add the compared period's points (addition) */
         compare?: ('previous_period' | 'previous_week') | null;
+        /** @description What is counted: `rows` (default, the contract's: every stored row, so a pay-in seen by both Vima and PayShack counts twice) or `payments` (each payment once: a PayShack row linked to its Vima record is left out; docs/payments.md) */
+        unit?: 'rows' | 'payments';
         /** @description Only this provider */
         source?: ('vima' | 'payshack') | null;
         /** @description Only this project (exact name) */
@@ -3334,6 +6152,234 @@ export interface operations {
       };
     };
   };
+  payments_links: {
+    parameters: {
+      query: {
+        /** @description Transaction ids */
+        id: string[];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LinksEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  payments_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Either side's transaction id */
+        transaction_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No transaction with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  reconciliation_catch_up: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CatchUpEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   reconciliation_discrepancies: {
     parameters: {
       query?: {
@@ -3347,12 +6393,18 @@ export interface operations {
         resolution?: ('open' | 'acknowledged' | 'resolved') | null;
         /** @description Provisional rows only */
         provisional?: boolean | null;
+        /** @description `me`, `none` (no owner) or a user id */
+        owner?: string | null;
+        /** @description By first sighting: < 24 h, 24–72 h, ≥ 72 h */
+        age?: ('lt_1d' | 'd1_3' | 'gt_3d') | null;
         /** @description A run of the history instead of current runs */
         run_id?: string | null;
         /** @description 1-based page number; (page - 1) × limit at most 100,000 */
         page?: number;
         /** @description Rows per page */
         limit?: number;
+        /** @description `meta.next_cursor` of the previous answer (same filters and sort); not with `page` > 1 */
+        cursor?: string | null;
       };
       header?: never;
       path?: never;
@@ -3425,6 +6477,111 @@ export interface operations {
       };
     };
   };
+  reconciliation_resolve_bulk: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkResolveRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkResolvedEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An id is unknown; nothing was resolved */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description A row is not in its day's current run; nothing was resolved */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   reconciliation_discrepancy: {
     parameters: {
       query?: never;
@@ -3443,7 +6600,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['DiscrepancyEnvelope'];
+          'application/json': components['schemas']['DiscrepancyDetailEnvelope'];
         };
       };
       /** @description Invalid parameters */
@@ -3475,6 +6632,222 @@ export interface operations {
       };
       /** @description No discrepancy with this id */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  reconciliation_assign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Discrepancy id */
+        discrepancy_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssignRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DiscrepancyDetailEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No discrepancy with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The row is not in its day's current run (superseded, or running) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  reconciliation_comment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Discrepancy id */
+        discrepancy_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CommentRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DiscrepancyDetailEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No discrepancy with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The row is not in its day's current run (superseded, or running) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -4101,7 +7474,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
-      /** @description A backfill of this source is running */
+      /** @description A backfill of this source is pending or running (details: {"reason": "backfill_running", "source", "backfill_id"}) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4287,6 +7660,8 @@ export interface operations {
     parameters: {
       query?: {
         source?: ('vima' | 'payshack') | null;
+        /** @description Exact reason (one of `meta.reasons`) */
+        reason?: string | null;
         page?: number;
         limit?: number;
       };
@@ -4786,6 +8161,8 @@ export interface operations {
         sort_by?: 'created_at' | 'amount' | 'status' | 'updated_at';
         /** @description Sort direction */
         order?: 'asc' | 'desc';
+        /** @description `meta.next_cursor` of the previous answer (same filters and sort); not with `page` > 1 */
+        cursor?: string | null;
         /** @description Only this provider */
         source?: ('vima' | 'payshack') | null;
         /** @description Only this project (exact name) */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can } from './permissions';
+import { can, whyNot } from './permissions';
 
 describe('role permissions', () => {
   it('admin can do everything', () => {
@@ -18,5 +18,17 @@ describe('role permissions', () => {
     expect(can('viewer', 'export')).toBe(false);
     expect(can('viewer', 'recon.resolve')).toBe(false);
     expect(can(null, 'export')).toBe(false);
+  });
+});
+
+describe('whyNot: the reason a control is disabled', () => {
+  it('names the roles that may act', () => {
+    expect(whyNot('viewer', 'recon.resolve')).toBe('Analysts and admins can resolve discrepancies.');
+    expect(whyNot('analyst', 'sync.trigger')).toBe('Only admins can trigger a sync.');
+    expect(whyNot('viewer', 'export')).toBe('Analysts and admins can export.');
+  });
+  it('is null when the role may act', () => {
+    expect(whyNot('admin', 'sync.backfill')).toBeNull();
+    expect(whyNot('analyst', 'recon.run')).toBeNull();
   });
 });

@@ -1,0 +1,1 @@
+"""Where an alert is told: in-app (the alert itself), webhooks, e-mail."""
