@@ -42,6 +42,24 @@ export const specs = [
       await page.locator('[data-testid=tx-filters]').waitFor();
       const { rows, name } = await exportFile(page, 'csv');
       checkRows(rows, api, 'CSV');
+      // INR amounts and fees with exactly 2 decimals (issue #19: not `100.0000`).
+      const header = rows[0];
+      for (const column of ['amount', 'fee']) {
+        const at = header.indexOf(column);
+        assert(at >= 0, `CSV has a ${column} column`);
+        for (const r of rows.slice(1)) {
+          if (r[at] === '') continue;
+          assert(/^-?\d+\.\d{2}$/.test(r[at]), `CSV ${column} "${r[at]}" has 2 decimals`);
+        }
+      }
+      const amountAt = header.indexOf('amount');
+      const byId = new Map(rows.slice(1).map((r) => [r[header.indexOf('id')], r[amountAt]]));
+      // Compared as decimal text, never as floats: "1500.50" and 1500.5 are the same amount.
+      const plain = (v) => {
+        const text = String(v);
+        return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+      };
+      for (const t of api.data) assertEqual(plain(byId.get(t.id)), plain(t.amount), `CSV amount of ${t.id} = API`);
       assert(/\.csv$/.test(name), `file name ${name}`);
       await kit.shot(page, 'after-export');
     },

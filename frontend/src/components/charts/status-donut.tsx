@@ -8,7 +8,16 @@ import { usePalette } from './palette';
 const ORDER: TxStatus[] = ['success', 'failed', 'pending', 'refunded'];
 const LABEL: Record<TxStatus, string> = { success: 'Success', failed: 'Failed', pending: 'Pending', refunded: 'Refunded' };
 
-export function StatusDonut({ byStatus, total }: { byStatus: Overview['by_status']; total: number }) {
+export function StatusDonut({
+  byStatus,
+  total,
+  noun = 'transactions',
+}: {
+  byStatus: Overview['by_status'];
+  total: number;
+  /** What `total` counts: payments (each once) or rows. */
+  noun?: string;
+}) {
   const p = usePalette();
   const colour: Record<TxStatus, string> = { success: p.success, failed: p.failed, pending: p.pending, refunded: p.info };
   const rows = ORDER.map((s) => ({ status: s, count: byStatus[s]?.count ?? 0, amount: byStatus[s]?.amount ?? 0 })).filter(
@@ -59,7 +68,7 @@ export function StatusDonut({ byStatus, total }: { byStatus: Overview['by_status
         </ResponsiveContainer>
         <div className="pointer-events-none absolute inset-0 flex flex-col items-center justify-center">
           <span className="font-mono text-h3">{formatCount(total)}</span>
-          <span className="text-caption text-muted">transactions</span>
+          <span className="text-caption text-muted">{noun}</span>
         </div>
       </div>
       <ul className="grid w-full grid-cols-2 gap-x-6 gap-y-2">

@@ -104,7 +104,7 @@ export function StatusSplitCard({ query }: { query: OverviewQuery }) {
         >
           {(data) => {
             const h = headline(data as unknown as OverviewFull, query.source);
-            return <StatusDonut byStatus={h.byStatus as Overview['by_status']} total={h.count} />;
+            return <StatusDonut byStatus={h.byStatus as Overview['by_status']} total={h.count} noun={h.unit} />;
           }}
         </QueryView>
       </CardBody>

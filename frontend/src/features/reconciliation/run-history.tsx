@@ -7,7 +7,7 @@ import { DataTable, type Column } from '@/components/ui/data-table';
 import { TableSkeleton } from '@/components/ui/skeleton';
 import { QueryView } from '@/components/ui/states';
 import type { ReconRun } from '@/lib/api/types';
-import { formatDateTime, formatDuration, type TimeZone } from '@/lib/dates';
+import { formatDate, formatDateTime, formatDuration, type TimeZone } from '@/lib/dates';
 import { formatCount } from '@/lib/money';
 import { useReconRuns } from './use-recon-run';
 
@@ -57,7 +57,7 @@ export function RunHistoryCard({ date, tz }: { date: string; tz: TimeZone }) {
   );
   return (
     <Card>
-      <CardHeader title="Run history" description={`Runs for ${date}`} />
+      <CardHeader title="Run history" description={`Runs for ${formatDate(date)}`} />
       <div className="mt-3">
         <QueryView
           query={runs}
