@@ -8,16 +8,18 @@ Shape, and why (the SQL is in engine_sql.py):
    instant of the data). Every rule of reconciliation.md looks at one key at a time, so
    shards never need each other's rows. On the 2-core machine two shards took a
    1M × 1M day from 9.8 s to 7.3 s, 3.8× → 2.4× the bare join (bench/recon.py).
-1. STREAM, one statement per shard over `transactions`: each side is sorted by key once;
-   that sort feeds both the duplicate flags (lag/lead) and a merge full join; every
-   joined row is classified. A million rows must never be spooled, so the stream has a
-   single consumer: one aggregate row that packs the matched pairs (stored as they are
-   in `reconciliation_matches`, one chunk per shard), the other rows (inserted into
-   `reconciliation_results`, with what carries over from the previous run) and the rows
-   of duplicate keys (into a temp table).
-2. DUPS: the duplicate keys' rows (and PayShack-only keys with several rows) grouped
-   per key, one result row each.
-3. COUNTS (count_run), in the coordinating transaction, for the run's summary.
+1. STREAM, one statement per shard over `transactions`: each side (the window W) is
+   sorted by key once; that sort feeds both the duplicate flags (lag/lead) and a merge
+   full join; every joined row is classified. A million rows must never be spooled, so
+   the stream has a single consumer: one aggregate row that packs the matched pairs
+   (stored as they are in `reconciliation_matches`, one chunk per shard), the other rows
+   and the rows of duplicate keys (unpacked into the shard's temp tables).
+2. DUPS: the duplicate keys that D reports, one row each, into the same temp table.
+3. STORE: the previous run's rows of the shard copied beside them, all analyzed, then
+   one insert into `reconciliation_results` with what carries over. The join runs on
+   tables with true statistics: planned inside the stream it was a nested loop,
+   quadratic in the discrepancies between 100k and 400k rows a day (issue #21).
+4. COUNTS (count_run), in the coordinating transaction, for the run's summary.
 
 Matched pairs are ~90 % of a day and are only read back whole (full export), so a
 million indexed result rows would cost more than the reconciliation itself.
