@@ -29,6 +29,7 @@ BACKEND = Path(__file__).resolve().parent.parent / "backend"
 sys.path[:0] = [str(BACKEND)]
 
 import asyncpg  # noqa: E402
+from api_seed import drop_transaction_indexes, rebuild_transaction_indexes  # noqa: E402
 
 from psp_dashboard import migrate  # noqa: E402
 from psp_dashboard.alerts.evaluate import evaluate  # noqa: E402
@@ -120,21 +121,7 @@ async def seed(rows: int, days: int, end: datetime) -> None:
     await engine.dispose()
     conn = await asyncpg.connect(dsn())
     try:
-        # Indexes are built once after the load (several times faster than row by row).
-        indexes = await conn.fetch(
-            "SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS ddl, "
-            "con.conname AS constraint_name, pg_get_constraintdef(con.oid) AS condef "
-            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
-            "WHERE i.indrelid = 'transactions'::regclass"
-        )
-        for index in indexes:
-            if index["constraint_name"]:
-                await conn.execute(
-                    f'ALTER TABLE transactions DROP CONSTRAINT "{index["constraint_name"]}"'
-                )
-            else:
-                await conn.execute(f'DROP INDEX "{index["name"]}"')
+        indexes = await drop_transaction_indexes(conn)
         step = timedelta(days=days) / rows
         await conn.execute("SELECT setseed(0.16)")
         for low in range(1, rows + 1, CHUNK):
@@ -142,15 +129,7 @@ async def seed(rows: int, days: int, end: datetime) -> None:
             await conn.execute(INSERT, start, step, low, high, PROJECTS)
             log(f"inserted {high:,} / {rows:,}")
         await conn.execute("SET maintenance_work_mem = '512MB'")
-        for index in indexes:
-            if index["constraint_name"]:
-                await conn.execute(
-                    f'ALTER TABLE transactions ADD CONSTRAINT "{index["constraint_name"]}" '
-                    f"{index['condef']}"
-                )
-            else:
-                await conn.execute(index["ddl"].replace(" ON ONLY ", " ON "))
-        log("indexes rebuilt")
+        await rebuild_transaction_indexes(conn, indexes)
         await conn.execute(ROLLUP)
         await conn.execute("VACUUM (ANALYZE) transactions")
         await conn.execute("VACUUM (ANALYZE) transaction_rollup")

@@ -9,7 +9,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { ChoiceSelect, Select } from '@/components/ui/input';
 import { TableSkeleton } from '@/components/ui/skeleton';
 import { PagedView } from '@/components/ui/states';
-import { apiGet, apiGetPaged } from '@/lib/api/client';
+import { apiGetPaged } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/query-keys';
 import { DISCREPANCY_TYPES, RESOLUTIONS } from '@/lib/api/types';
 import { useAuth } from '@/lib/app/auth';
@@ -23,7 +23,8 @@ import { TYPE_LABEL } from './labels';
 import { useAssignableUsers } from './owner-control';
 import { ResolveDialog } from './resolve-dialog';
 import type { WorkbenchState } from './workbench-filters';
-import { AGE_BUCKETS, AGE_LABEL, isReconciled, type DiscrepancyRow, type SummaryFull } from './workbench-types';
+import { useReconSummary } from './summary-cards';
+import { AGE_BUCKETS, AGE_LABEL, isReconciled, type DiscrepancyRow } from './workbench-types';
 
 const PAGE_SIZE = 50;
 
@@ -95,13 +96,9 @@ export function DiscrepanciesCard({
     onWorkbench(w, f);
   };
 
-  // The summary section's query (same key, so no second request): a day never run must
-  // not read as a clean day.
-  const summary = useQuery({
-    queryKey: queryKeys.reconSummary(filters.date),
-    queryFn: async ({ signal }) =>
-      (await apiGet('/reconciliation/summary', { query: { date: filters.date }, signal })) as unknown as SummaryFull,
-  });
+  // The summary section's query (same cache entry, no second request): a day never run
+  // must not read as a clean day.
+  const summary = useReconSummary(filters.date);
   const neverRun = summary.data !== undefined && !isReconciled(summary.data);
   return (
     <Card className="mb-4">

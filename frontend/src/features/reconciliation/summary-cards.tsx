@@ -21,6 +21,16 @@ type ReconSummary = SummaryFull;
 
 const GRID = 'mb-4 grid grid-cols-2 gap-4 lg:grid-cols-3 2xl:grid-cols-6';
 
+/** The day's summary; one query (one cache entry) for every part of the page that reads it. */
+export function useReconSummary(date: string) {
+  return useQuery({
+    queryKey: queryKeys.reconSummary(date),
+    // The generated schema may not know the workbench's fields yet (workbench-types.ts).
+    queryFn: async ({ signal }) =>
+      (await apiGet('/reconciliation/summary', { query: { date }, signal })) as unknown as SummaryFull,
+  });
+}
+
 /**
  * The day's summary: its zone and next automatic run, then the coverage banner over six
  * figures, or, for a day never reconciled, the prompt to run it.
@@ -37,12 +47,7 @@ export function SummarySection({
   onRun: (() => void) | null;
   running: boolean;
 }) {
-  const summary = useQuery({
-    queryKey: queryKeys.reconSummary(date),
-    // The generated schema may not know the workbench's fields yet (workbench-types.ts).
-    queryFn: async ({ signal }) =>
-      (await apiGet('/reconciliation/summary', { query: { date }, signal })) as unknown as SummaryFull,
-  });
+  const summary = useReconSummary(date);
   return (
     <QueryView
       query={summary}
