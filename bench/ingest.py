@@ -115,7 +115,8 @@ async def copy_pass(runtime: Runtime, pages: list[list[dict[str, Any]]]) -> tupl
             raw_text = canonical_json(row.raw_data)
             records.append(to_record(row, raw_text, data_hash(raw_text)))
         async with runtime.engine.begin() as conn:
-            await ensure_partitions(conn, {r[20] for r in records})
+            at = COLUMNS.index("created_at")  # not a fixed position: columns get added
+            await ensure_partitions(conn, {r[at] for r in records})
             driver = (await conn.get_raw_connection()).driver_connection
             assert driver is not None
             started = time.perf_counter()

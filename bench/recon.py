@@ -177,7 +177,10 @@ async def seed(days: list[tuple[date, int]]) -> dict[str, int]:
     try:
         month = days[0][0].replace(day=1)
         upper = (month + timedelta(days=32)).replace(day=1)
-        await conn.execute("CREATE TABLE bench_day (LIKE transactions INCLUDING DEFAULTS)")
+        # Constraints too: ATTACH PARTITION wants the parent's CHECKs (direction, 0013).
+        await conn.execute(
+            "CREATE TABLE bench_day (LIKE transactions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        )
         clock = time.perf_counter()
         lo = 1
         for day, n in days:

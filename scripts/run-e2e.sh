@@ -167,6 +167,9 @@ SERVER_ENV=(
   # A failed sync gives up after a few quick retries (the sync spec injects a permanent 5xx).
   SYNC_MAX_RETRIES=2
   SYNC_BACKOFF_BASE_SECONDS=0.2
+  # The analytics mirror: embedded chdb owned by the worker, fed every 5 s (docs/analytics.md).
+  CLICKHOUSE_EMBEDDED=1
+  ANALYTICS_FEED_SECONDS=5
   DEMO_SANDBOX_ARGS="--days 3 --per-day 1500 --seed 5 --vima-port $VIMA_PORT --payshack-port $PAYSHACK_PORT"
 )
 

@@ -17,9 +17,10 @@ from psp_dashboard.jobs import start_worker
 from psp_dashboard.logs import configure_logging
 from psp_dashboard.main import create_app
 from psp_dashboard.reconciliation import cli as reconciliation_cli
+from psp_dashboard.retention import cli as retention_cli
 from psp_dashboard.runtime import open_runtime, resolve_urls
 from psp_dashboard.sandbox.cli import main as sandbox_main
-from psp_dashboard.serve import prepare_database, serve
+from psp_dashboard.serve import prepare_database, serve, serve_processes
 from psp_dashboard.sync import cli as sync_cli
 from psp_dashboard.worker import stop_on_signals
 
@@ -30,7 +31,28 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-migrate", action="store_true", help="do not migrate at start-up")
 
 
+def _serve_only_args(parser: argparse.ArgumentParser) -> None:
+    _serve_args(parser)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes on the port (default 1: one process, as before)",
+    )
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers > 1:
+        return serve_processes(
+            settings,
+            host=args.host,
+            port=args.port,
+            migrate=not args.no_migrate,
+            workers=args.workers,
+        )
     return asyncio.run(
         serve(settings, host=args.host, port=args.port, migrate=not args.no_migrate, demo=False)
     )
@@ -89,7 +111,7 @@ def _sandbox(args: argparse.Namespace, _: Settings) -> int:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("serve", "serve the API (and the dashboard when built)", _serve_args, _serve),
+    Command("serve", "serve the API (and the dashboard when built)", _serve_only_args, _serve),
     Command(
         "run",
         "the demo: embedded defaults, sandboxes as sources, worker, API + dashboard",
@@ -118,6 +140,7 @@ COMMANDS: tuple[Command, ...] = (
     *sync_cli.COMMANDS,
     *auth_cli.COMMANDS,
     *reconciliation_cli.COMMANDS,
+    *retention_cli.COMMANDS,
 )
 
 

@@ -116,6 +116,9 @@ class Settings(BaseSettings):
     sync_http_timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
     sync_max_retries: NonNegativeInt = 5
     sync_backoff_base_seconds: Annotated[float, Field(ge=0)] = 0.5
+    # Workers (ticks.py): a running job's claim is renewed this often; one not renewed
+    # for 3 beats is taken over by another worker (each looks this often too).
+    job_heartbeat_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
 
     # Reconciliation.
     recon_timezone: str = "UTC"
@@ -123,6 +126,9 @@ class Settings(BaseSettings):
     recon_grace_minutes: NonNegativeInt = 120
     recon_amount_tolerance: Annotated[Decimal, Field(ge=0)] = Decimal("0.00")
     recon_time_tolerance_minutes: NonNegativeInt = 30
+    # A UPI pay-in still pending this long after it was created is shown as deemed
+    # (stuck) and counted apart from the fresh pendings (docs/upi.md).
+    upi_deemed_after_minutes: PositiveInt = 30
     recon_schedule: time = time(2, 0)
     # Shards of a run, each on its own database connection (engine.py): one per CPU of
     # this machine by default, PostgreSQL usually sharing it; at most 8.
@@ -174,7 +180,44 @@ class Settings(BaseSettings):
     # Encrypts channel URLs and secrets at rest; unset: a key file under DATA_DIR.
     alerts_encryption_key: SecretStr | None = None
 
-    @field_validator("smtp_url", "alert_webhook_secret", "alerts_encryption_key", mode="before")
+    # --- read replica (docs/architecture.md "Read replica")
+    # A streaming standby for metrics, lists, search and exports; unset: the primary.
+    database_replica_url: SecretStr | None = None
+    # Reads fall back to the primary while the standby is further behind than this
+    # (0: only while it has replayed everything the primary had written).
+    replica_max_lag_seconds: Annotated[float, Field(ge=0)] = 30.0
+    # How long one lag measurement is trusted before the next (per process).
+    replica_check_seconds: Annotated[float, Field(ge=0)] = 2.0
+
+    # --- retention (docs/retention.md)
+    # Months of `transactions` kept in PostgreSQL besides the current one; older monthly
+    # partitions are archived to Parquet and dropped. Unset: keep everything.
+    retention_months: PositiveInt | None = None
+    # A directory, or s3://bucket/prefix (with the ARCHIVE_S3_* below). Unset:
+    # DATA_DIR/archive.
+    archive_dir: str | None = None
+    archive_s3_endpoint: str | None = None
+    archive_s3_region: str = "us-east-1"
+    archive_s3_key: SecretStr | None = None
+    archive_s3_secret: SecretStr | None = None
+
+    # --- analytics mirror (docs/analytics.md)
+    # A ClickHouse server (http://user:pass@host:8123/database), or with
+    # CLICKHOUSE_EMBEDDED=true chdb's files under DATA_DIR/clickhouse, owned by the worker.
+    clickhouse_url: SecretStr | None = None
+    clickhouse_embedded: bool = False
+    analytics_feed_seconds: PositiveInt = 30
+    analytics_feed_batch_rows: PositiveInt = 20_000
+
+    @field_validator(
+        "smtp_url",
+        "alert_webhook_secret",
+        "alerts_encryption_key",
+        "archive_s3_key",
+        "archive_s3_secret",
+        "clickhouse_url",
+        mode="before",
+    )
     @classmethod
     def _blank_secret_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -196,7 +239,7 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         return _check_timezone(value)
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_replica_url")
     @classmethod
     def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value().strip():
@@ -284,6 +327,13 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [p.strip() for p in text.split(",") if p.strip()]
         return value
+
+    @property
+    def replica_sqlalchemy_url(self) -> str | None:
+        """DATABASE_REPLICA_URL with the asyncpg driver, or None without a replica."""
+        if self.database_replica_url is None:
+            return None
+        return to_asyncpg_url(self.database_replica_url.get_secret_value())
 
     @property
     def sqlalchemy_url(self) -> str | None:

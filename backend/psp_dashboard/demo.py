@@ -72,7 +72,9 @@ async def start_demo_sources(settings: Settings, stack: AsyncExitStack) -> DemoS
             # Politeness pauses protect the real provider, not our own sandbox.
             settings = settings.model_copy(update={"payshack_page_pause_ms": 0})
             lines.append(f"PayShack: sandbox at {running.payshack_base_url}")
-        endpoints = replace(endpoints, sandbox=frozenset(missing))
+        # PayShack's pay-out stream reads the same sandbox as its pay-ins.
+        streams = {*missing, *({"payshack_payouts"} if "payshack" in missing else set())}
+        endpoints = replace(endpoints, sandbox=frozenset(streams))
         if settings.sync_interval_seconds is None:
             # The sandboxes are local and cheap to read: sync every 30 s so a visitor
             # sees the figures move within a minute (SYNC_INTERVAL_SECONDS overrides).

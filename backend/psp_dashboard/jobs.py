@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from psp_dashboard.alerts import jobs as alert_jobs
+from psp_dashboard.analytics import jobs as analytics_jobs
 from psp_dashboard.reconciliation import tasks as reconciliation_tasks
+from psp_dashboard.reports import jobs as report_jobs
+from psp_dashboard.retention import jobs as retention_jobs
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync import jobs as sync_jobs
 from psp_dashboard.worker import Worker
@@ -15,6 +18,9 @@ DOMAIN_JOBS: tuple[Callable[[Worker], None], ...] = (
     sync_jobs.register_jobs,
     reconciliation_tasks.register_jobs,
     alert_jobs.register_jobs,
+    retention_jobs.register_jobs,
+    analytics_jobs.register_jobs,
+    report_jobs.register_jobs,
 )
 
 

@@ -12,12 +12,14 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from psp_dashboard import __version__
 from psp_dashboard.alerts import endpoints as alerts
+from psp_dashboard.analytics import endpoints as analytics
 from psp_dashboard.api.body_guard import RequestBodyGuard
 from psp_dashboard.api.docs import install_docs
 from psp_dashboard.api.errors import install_error_handlers
 from psp_dashboard.api.fallback import DashboardOrApiNotFound
 from psp_dashboard.api.middleware import RejectNulMiddleware, RequestIdMiddleware
 from psp_dashboard.api.openapi import install_openapi
+from psp_dashboard.api.read_source import ReadSourceHeadersMiddleware
 from psp_dashboard.api.security_headers import SecurityHeadersMiddleware
 from psp_dashboard.api.unhandled import UnhandledErrorMiddleware
 from psp_dashboard.audit import endpoints as audit
@@ -30,7 +32,10 @@ from psp_dashboard.export import endpoints as export
 from psp_dashboard.health.endpoints import router as health_router
 from psp_dashboard.metrics import endpoints as metrics
 from psp_dashboard.payments import endpoints as payments
+from psp_dashboard.reconciliation import amend_endpoints as recon_amend
 from psp_dashboard.reconciliation import endpoints as reconciliation
+from psp_dashboard.reference import endpoints as payshack_reference
+from psp_dashboard.reports import endpoints as reports
 from psp_dashboard.runtime import Runtime, open_runtime
 from psp_dashboard.sync import endpoints as sync
 from psp_dashboard.transactions import endpoints as transactions
@@ -45,12 +50,16 @@ ROUTERS: tuple[APIRouter, ...] = (
     metrics.router,
     payments.router,
     reconciliation.router,
+    recon_amend.router,
     export.router,
     sync.router,
     events_router,
     audit.router,
     users.router,
     alerts.router,
+    reports.router,
+    analytics.router,
+    payshack_reference.router,
 )
 
 # Routers whose calls cost real database work: API tokens are rate-limited there.
@@ -59,8 +68,10 @@ EXPENSIVE_ROUTERS: tuple[APIRouter, ...] = (
     metrics.router,
     payments.router,
     reconciliation.router,
+    recon_amend.router,
     export.router,
     audit.router,
+    analytics.router,
 )
 _THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {"description": "An API token made more than TOKEN_RATE_PER_MINUTE calls a minute"}
@@ -108,6 +119,7 @@ def create_app(
         app.state.runtime = runtime
     # Innermost first: each add_middleware wraps what is there.
     app.add_middleware(RequestBodyGuard)
+    app.add_middleware(ReadSourceHeadersMiddleware)
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -6,6 +6,7 @@ every write batch first ensures the partitions of the months it touches.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
@@ -15,8 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 # Serialises partition DDL across processes (two syncs may touch a new month at once).
 PARTITION_LOCK_KEY = 0x7073_7070_6172_74  # "psppart"
 
-# Months this process already knows exist; saves a catalogue query per batch.
-_known: set[tuple[str, date]] = set()
+# Months this process already knows exist (and since when, monotonic); saves a catalogue
+# query per batch. Forgotten after KNOWN_SECONDS: another process may have dropped one
+# (`psp retention run`), and the next batch for that month must create it again.
+_known: dict[tuple[str, date], float] = {}
+KNOWN_SECONDS = 60.0
+
+
+def _still_known(database: str, month: date, now: float) -> bool:
+    since = _known.get((database, month))
+    return since is not None and now - since < KNOWN_SECONDS
 
 
 def month_start(value: date | datetime) -> date:
@@ -59,7 +68,8 @@ async def ensure_partitions(
     if wanted and ahead:
         last = max(wanted)
         wanted |= {add_months(last, i) for i in range(1, ahead + 1)}
-    missing = {m for m in wanted if (database, m) not in _known}
+    now = time.monotonic()
+    missing = {m for m in wanted if not _still_known(database, m, now)}
     if not missing:
         return []
     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PARTITION_LOCK_KEY})
@@ -78,7 +88,7 @@ async def ensure_partitions(
             created.append(name)
     # Only remember after the caller commits would be exact; a rollback merely costs one
     # extra catalogue query later, because `present` is re-read before any DDL.
-    _known.update((database, m) for m in missing if partition_name(m) not in created)
+    _known.update(((database, m), now) for m in missing if partition_name(m) not in created)
     return created
 
 

@@ -18,9 +18,11 @@ from psp_dashboard.cache import Cache, make_redis
 from psp_dashboard.config import Settings
 from psp_dashboard.db import make_engine, make_sessionmaker
 from psp_dashboard.embedded import start_embedded_postgres, start_embedded_redis
+from psp_dashboard.replica import ReadSource, ReplicaReads, primary_source
 
 if TYPE_CHECKING:
     # Types only: these modules build on the runtime, not the other way round.
+    from psp_dashboard.analytics.store import AnalyticsStore
     from psp_dashboard.auth.ratelimit import LoginLimits
     from psp_dashboard.sync.sources import SourceEndpoints
     from psp_dashboard.worker import Worker
@@ -43,10 +45,22 @@ class Runtime:
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     # Set while this process runs a worker (`psp run`, `psp worker`); triggers go to it.
     worker: Worker | None = None
+    # The ClickHouse mirror, once this process opened it (analytics/access.py).
+    analytics: AnalyticsStore | None = None
+    # DATABASE_REPLICA_URL's standby; None: every read on the primary (replica.py).
+    replica: ReplicaReads | None = None
+
+    async def reads(self) -> ReadSource:
+        """Where read-only work (metrics, lists, search, exports) goes now."""
+        if self.replica is None:
+            return primary_source(self.engine)
+        return await self.replica.choose()
 
     async def close(self) -> None:
         await self.tasks.close()
         await self.cache.redis.aclose()
+        if self.replica is not None:
+            await self.replica.close()
         await self.engine.dispose()
 
 
@@ -73,6 +87,17 @@ async def open_runtime(
         redis_url = redis_url or resolved_redis
     engine = make_engine(database_url)
     cache = Cache(make_redis(redis_url), prefix=settings.redis_key_prefix)
+    replica_url = settings.replica_sqlalchemy_url
+    replica = (
+        ReplicaReads(
+            engine,
+            make_engine(replica_url),
+            max_lag_seconds=settings.replica_max_lag_seconds,
+            check_seconds=settings.replica_check_seconds,
+        )
+        if replica_url is not None
+        else None
+    )
     return Runtime(
         settings=settings,
         database_url=database_url,
@@ -81,4 +106,5 @@ async def open_runtime(
         sessions=make_sessionmaker(engine),
         cache=cache,
         endpoints=endpoints,
+        replica=replica,
     )

@@ -34,10 +34,12 @@ DATA_TABLES = (
     "reconciliation_results",
     "reconciliation_runs",
     "transaction_rollup",
+    "transaction_status_history",
     "sync_backfills",
     "audit_log",
     "api_tokens",
     "users",
+    "job_ticks",
 )
 
 

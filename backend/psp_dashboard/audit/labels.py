@@ -36,6 +36,8 @@ _ACTIONS = {
     "recon.comment": "Commented on a discrepancy",
     "recon.resolve_bulk": "Changed discrepancies' resolution",
     "alerts.acknowledge": "Acknowledged an alert",
+    "payshack.client.project": "Changed a PayShack client's project",
+    "payshack.reference.refresh": "Refreshed PayShack reference data",
     "alerts.rule.create": "Created an alert rule",
     "alerts.rule.update": "Changed an alert rule",
     "alerts.rule.delete": "Deleted an alert rule",

@@ -87,5 +87,6 @@ async def export_transactions(
         order=order,
         cap=runtime.settings.export_max_rows,
         today=today_in(filters.tz),
+        reads=(await runtime.reads()).engine,
     )
     return download(export)

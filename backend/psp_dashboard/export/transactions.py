@@ -33,6 +33,7 @@ _KINDS: dict[str, Any] = {
     "source": "code",
     "currency": "code",
     "status": "code",
+    "direction": "code",
     "country": "code",
     "amount": "money",
     "fee": "money",
@@ -91,8 +92,10 @@ async def export_transactions(
     order: str,
     cap: int,
     today: date,
+    reads: AsyncEngine | None = None,
 ) -> Export:
-    """Count (exact, from the rollup when it can), refuse above `cap`, audit, then stream."""
+    """Count (exact, from the rollup when it can), refuse above `cap`, audit, then stream
+    (from `reads`, the read replica, when given; the count and audit stay on `engine`)."""
     filters = filters.for_principal(principal)
     async with engine.begin() as conn:
         rows = await repository.count(conn, filters)
@@ -108,9 +111,9 @@ async def export_transactions(
     # LIMIT cap as well: rows arriving between the count and the COPY cannot exceed it.
     name = filename(filters, fmt, today)
     if fmt == "csv" and not principal.masks_payer_data:
-        body = copy_csv(engine, COLUMNS, _copy_statement(filters, sort_by, order, cap))
+        body = copy_csv(reads or engine, COLUMNS, _copy_statement(filters, sort_by, order, cap))
         return Export(name, CSV_MEDIA_TYPE, rows, body)
     sql, args = to_asyncpg(repository.select_rows(filters, sort_by, order).limit(cap))
-    batches = cursor_batches(engine, sql, args, _masked(principal))
+    batches = cursor_batches(reads or engine, sql, args, _masked(principal))
     body, media_type = file_body(fmt, COLUMNS, "Transactions", batches)
     return Export(name, media_type, rows, body)

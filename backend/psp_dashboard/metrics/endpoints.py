@@ -30,6 +30,8 @@ from psp_dashboard.kit.params import TimezoneDep
 from psp_dashboard.kit.periods import Compare, Period, resolve_period
 from psp_dashboard.metrics import schemas, service
 from psp_dashboard.metrics.clock import NowDep, in_progress, same_elapsed
+from psp_dashboard.metrics.net_flow import NetFlowEnvelope
+from psp_dashboard.metrics.net_flow import net_flow as compute_net_flow
 from psp_dashboard.metrics.params import (
     CompareQuery,
     FromDateQuery,
@@ -59,10 +61,12 @@ async def _respond(
     cached = await cache.get_json(key)
     if isinstance(cached, str):
         return RawJSONResponse(cached, headers={"X-Cache": "HIT"})
-    async with runtime.engine.connect() as conn:
+    # The standby while it is fresh enough (replica.py); the headers say which answered.
+    source = await runtime.reads()
+    async with source.engine.connect() as conn:
         body = dumps({"data": await load(conn)})
     await cache.set_json(key, body, ttl)
-    return RawJSONResponse(body, headers={"X-Cache": "MISS"})
+    return RawJSONResponse(body, headers={"X-Cache": "MISS", **source.headers()})
 
 
 def _key_params(period: Period, **extra: Any) -> dict[str, Any]:
@@ -94,16 +98,19 @@ async def overview(
 ) -> Response:
     period = resolve_period(from_date, to_date, tz, now=now)
     cut = same_elapsed(period, period.previous(compare), now)
+    deemed_after = runtime.settings.upi_deemed_after_minutes
     params = _key_params(
-        period, compare=compare, until=cut and cut.isoformat(), **filters.as_params()
-    )
+        period, compare=compare, until=cut and cut.isoformat(), **filters.as_params(),
+        # Deemed pay-ins depend on the minute asked at and the setting (docs/upi.md).
+        upi_at=now.isoformat(), deemed_after=deemed_after,
+    )  # fmt: skip
     return await _respond(
         runtime,
         cache,
         "overview",
         TTL_METRICS_OVERVIEW,
         params,
-        lambda conn: service.overview(conn, period, filters, compare, now),
+        lambda conn: service.overview(conn, period, filters, compare, now, deemed_after),
     )
 
 
@@ -284,4 +291,33 @@ async def failures(
         TTL_METRICS_BREAKDOWN,
         _key_params(period, **filters.as_params()),
         lambda conn: service.failures(conn, period, filters),
+    )
+
+
+@router.get(
+    "/net-flow",
+    operation_id="metrics_net_flow",
+    summary="Net flow per project and day: successful pay-ins (each payment once) less "
+    "successful PayShack pay-outs",
+    response_model=NetFlowEnvelope,
+    responses=AUTH_RESPONSES,
+)
+async def net_flow(
+    _: ViewerDep,
+    runtime: RuntimeDep,
+    cache: CacheDep,
+    filters: MetricFiltersDep,
+    tz: TimezoneDep,
+    now: NowDep,
+    from_date: FromDateQuery = None,
+    to_date: ToDateQuery = None,
+) -> Response:
+    period = resolve_period(from_date, to_date, tz, now=now)
+    return await _respond(
+        runtime,
+        cache,
+        "net_flow",
+        TTL_METRICS_BREAKDOWN,
+        _key_params(period, **filters.as_params()),
+        lambda conn: compute_net_flow(conn, period, filters),
     )

@@ -104,7 +104,8 @@ def _raw_sums(
         func.coalesce(func.sum(t.c.amount).filter(linked), 0).label("counterpart_amount"),
         literal(tag).label("tag"),
     ]
-    conditions = [t.c.created_at >= start, t.c.created_at < end]
+    # Pay-ins only, like the rollups these rows stand in for (pay-outs: metrics/net_flow).
+    conditions = [t.c.created_at >= start, t.c.created_at < end, t.c.direction == "payin"]
     conditions += [t.c[name] == value for name, value in filters.as_equalities().items() if value]
     return select(*columns).where(*conditions).group_by(*(t.c[d] for d in dims))
 

@@ -98,6 +98,23 @@ class Overview(BaseModel):
         "row (rows − linked = payments)"
     )
     comparison: Comparison = Field(description="Addition: the period compared against")
+    # UPI-aware statuses (docs/upi.md), in payments like the headline cards.
+    deemed_after_minutes: int = Field(description="Addition: UPI_DEEMED_AFTER_MINUTES")
+    deemed_before: datetime = Field(
+        description="Addition: UPI pay-ins created before this instant and still pending "
+        "are deemed (the request's minute less deemed_after_minutes)"
+    )
+    deemed_count: int = Field(description="Addition: deemed (stuck) UPI payments")
+    deemed_amount: JsonMoney | None = Field(description="null when currencies are mixed")
+    pending_fresh_count: int = Field(
+        description="Addition: pending payments not deemed (payments.by_status.pending − "
+        "deemed_count)"
+    )
+    pending_fresh_amount: JsonMoney | None = Field(description="null when currencies are mixed")
+    reversals_count: int = Field(
+        description="Addition: payments of the period seen successful, refunded since"
+    )
+    reversals_amount: JsonMoney | None = Field(description="null when currencies are mixed")
 
 
 class RankedRow(Figure):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from psp_dashboard.metrics.clock import same_elapsed
 from psp_dashboard.metrics.figures import Currencies, Tally, change
 from psp_dashboard.metrics.params import MetricFilters, Unit
 from psp_dashboard.models.rollup import on_bucket_edge
+from psp_dashboard.upi import service as upi
 
 STATUSES = ("success", "failed", "pending", "refunded")
 SOURCES = ("vima", "payshack")
@@ -111,6 +112,7 @@ async def overview(
     filters: MetricFilters,
     compare: Compare,
     now: datetime | None = None,
+    deemed_after_minutes: int = 30,  # UPI_DEEMED_AFTER_MINUTES (the routes pass it)
 ) -> dict[str, Any]:
     """Totals of the period and the change against `compare`. While the period is in
     progress (`now` inside it) the compared period is cut at the same elapsed point, so
@@ -131,6 +133,10 @@ async def overview(
     prev_pay_status = _keyed(prev_pay_cells, 0, STATUSES)
     cur = Currencies.of([total, prev_total], filters.currency)
     projects, _ = _ranked(_by_project(pay_cells), "project", cur)
+    upi_figures = await upi.overview_figures(
+        conn, period, filters, now or datetime.now(UTC), deemed_after_minutes, cur,
+        pay_status["pending"],
+    )  # fmt: skip
     return {
         "period": period.as_json(),
         "total": {**cur.figure(total), "currency": cur.single},
@@ -148,6 +154,7 @@ async def overview(
             "trends": _changes(cur, pay_total, pay_status, prev_pay_total, prev_pay_status),
         },
         "linked": sum(c.linked_count for c in current_cells),
+        **upi_figures,
         "comparison": {
             "compare": compare,
             "period": previous.as_json(),

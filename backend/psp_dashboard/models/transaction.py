@@ -1,5 +1,7 @@
 from sqlalchemy import (
     CHAR,
+    BigInteger,
+    CheckConstraint,
     Column,
     DateTime,
     Index,
@@ -31,6 +33,9 @@ transactions = Table(
     Column("currency", CHAR(3), nullable=False, server_default="INR"),
     Column("fee", MONEY),
     Column("status", String(30), nullable=False),
+    # 'payin' (money in) or 'payout' (PayShack wallet pay-outs, 0013); pay-outs stay out
+    # of the rollups, reconciliation and payment links.
+    Column("direction", String(10), nullable=False, server_default="payin"),
     Column("original_status", String(50)),
     Column("user_id", String(255)),
     Column("user_email", String(255)),
@@ -50,7 +55,11 @@ transactions = Table(
     Column("ingested_at", DateTime(timezone=True), server_default=func.now()),
     # On a PayShack row: the Vima row that is the same payment (0009, payments/links.py).
     Column("counterpart_of", UUID(as_uuid=True)),
+    # The PostgreSQL transaction that last wrote the row (0020): the ClickHouse feed's
+    # change marker (analytics/feed.py). A default on insert, a trigger on update.
+    Column("change_xid", BigInteger, server_default=text("(pg_current_xact_id())::text::bigint")),
     PrimaryKeyConstraint("id", "created_at", name="transactions_pkey"),
+    CheckConstraint("direction IN ('payin', 'payout')", name="direction"),
     postgresql_partition_by="RANGE (created_at)",
 )
 _c = transactions.c
@@ -77,6 +86,14 @@ Index(
     _c.counterpart_of,
     postgresql_where=_c.counterpart_of.isnot(None),
 )
+# Pay-outs (0013): a small share of the table, listed and summed from this index.
+Index(
+    "ix_transactions_payout_created_at",
+    _c.created_at.desc(),
+    postgresql_where=_c.direction == "payout",
+)
+# The ClickHouse feed's keyset (0020).
+Index("ix_transactions_change_xid", _c.change_xid, _c.id)
 # Search by payer VPA (PayShack's `user_id`) and name (0012).
 Index(
     "ix_transactions_user_id_lower",
@@ -99,6 +116,7 @@ INTERNAL_COLUMNS = frozenset(
         "data_hash",
         "ingested_at",
         "counterpart_of",
+        "change_xid",
     }
 )
 CONTRACT_FIELDS: tuple[str, ...] = tuple(
@@ -107,5 +125,7 @@ CONTRACT_FIELDS: tuple[str, ...] = tuple(
 # What ingestion writes: everything but the generated id, ingestion time and the link
 # (kept by payments/links.py, never by a record).
 INGESTED_COLUMNS: tuple[str, ...] = tuple(
-    c.name for c in transactions.columns if c.name not in {"id", "ingested_at", "counterpart_of"}
+    c.name
+    for c in transactions.columns
+    if c.name not in {"id", "ingested_at", "counterpart_of", "change_xid"}
 )

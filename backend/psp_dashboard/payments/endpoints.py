@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from psp_dashboard.api.deps import ConnDep
+from psp_dashboard.api.deps import ReadConnDep
 from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.errors import found
@@ -20,6 +20,8 @@ from psp_dashboard.kit.json import ExactJSONResponse
 from psp_dashboard.payments import repository, schemas
 from psp_dashboard.transactions import repository as transactions
 from psp_dashboard.transactions.service import shape
+from psp_dashboard.upi import service as upi
+from psp_dashboard.upi.deps import DeemedBeforeDep
 
 router = APIRouter(prefix="/payments", tags=["payments"], route_class=ValidatedRoute)
 
@@ -35,7 +37,7 @@ MAX_IDS = 500  # two pages of the largest transaction page
 )
 async def links(
     _: ViewerDep,
-    conn: ConnDep,
+    conn: ReadConnDep,
     ids: Annotated[
         list[uuid.UUID],
         Query(alias="id", min_length=1, max_length=MAX_IDS, description="Transaction ids"),
@@ -55,8 +57,9 @@ async def links(
 )
 async def get_payment(
     principal: ViewerDep,
-    conn: ConnDep,
+    conn: ReadConnDep,
     transaction_id: Annotated[uuid.UUID, Path(description="Either side's transaction id")],
+    deemed_before: DeemedBeforeDep,
 ) -> Response:
     row = found(
         await transactions.get(conn, transaction_id),
@@ -67,6 +70,7 @@ async def get_payment(
     partner = await transactions.get(conn, partner_id) if partner_id is not None else None
     if partner is not None and row["source"] == "payshack":
         row, partner = partner, row
+    await upi.annotate(conn, [r for r in (row, partner) if r is not None], deemed_before)
     payment = {
         "linked": partner is not None,
         "record": shape(row, principal),

@@ -139,6 +139,11 @@ SELECT (SELECT COUNT(*) FROM moved) AS moved, (SELECT COUNT(*) FROM rolled) AS r
 # Every key at once, set-based (the migration's backfill): tables then have statistics
 # and the joins are hashed.
 RELINK_ALL_SQL = _relink_sql("client_operation_id IS NOT NULL", "order_id IS NOT NULL")
+# The same once pay-outs exist (0013): a pay-out is never the same payment as a pay-in.
+# (0009 runs RELINK_ALL_SQL before the `direction` column exists.)
+RELINK_ALL_PAYINS_SQL = _relink_sql(
+    "client_operation_id IS NOT NULL", "order_id IS NOT NULL AND direction = 'payin'"
+)
 
 # One hop from the batch's keys: the keys of rows a batch row was linked to before (a
 # key that changed leaves its old partner to be re-linked, or unlinked).
@@ -165,6 +170,8 @@ def keys_of(rows: Iterable[NormalizedTransaction]) -> list[str]:
     """The link keys a batch touches (either side; ingestion stores keys trimmed)."""
     keys: set[str] = set()
     for row in rows:
+        if row.direction != "payin":
+            continue  # a pay-out is never the same payment as a pay-in
         key = row.client_operation_id if row.source == "vima" else row.order_id
         if key:
             keys.add(key)
@@ -243,7 +250,7 @@ WHERE source = 'vima' AND project = ANY(CAST(:projects AS text[]))
 UNION ALL
 SELECT source, id, created_at, order_id, project, counterpart_of
 FROM transactions
-WHERE source = 'payshack' AND order_id = ANY(CAST(:keys AS text[]))
+WHERE source = 'payshack' AND order_id = ANY(CAST(:keys AS text[])) AND direction = 'payin'
 """
 
 # The changed links, written with the rollup moved by the difference. `= ANY(:ids)`:
@@ -311,5 +318,5 @@ async def relink(conn: AsyncConnection, keys: Sequence[str], rule: LinkRule) -> 
 
 async def relink_all(conn: AsyncConnection, rule: LinkRule) -> int:
     """Every key at once (the migration's backfill, a changed RECON_PROJECTS)."""
-    result = await conn.execute(text(RELINK_ALL_SQL), rule.params())
+    result = await conn.execute(text(RELINK_ALL_PAYINS_SQL), rule.params())
     return int(result.one()[0])

@@ -94,7 +94,7 @@ _SIDE = """
                status, original_status, source_id AS sid,
                created_at >= :ds AND created_at < :de AS in_day
         FROM transactions
-        WHERE source = '{source}' AND project = ANY(:projects)
+        WHERE source = '{source}' AND project = ANY(:projects) AND direction = 'payin'
           AND created_at >= :wlo AND created_at <= :whi
     ) s
     WHERE {shard}

@@ -9,7 +9,9 @@ Every unresolved row (open or acknowledged) of the run falls in exactly one clas
   - status: the succeeded side's amount, when one side succeeded;
   - missing_payshack / missing_vima: the present side's amount, when it succeeded;
 - nothing: time-only rows, duplicates, failed (or refunded) on both sides, missing rows
-  that did not succeed.
+  that did not succeed, and the later half of a cross-window pair (a missing row whose
+  key has one row a side, the other side's earlier: the pair counts once, on the
+  earlier row's day).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ DEFINITION = (
     "Unresolved rows only. Amount differences (absolute), missing rows whose present side "
     "succeeded, status mismatches where one side succeeded (that side's amount). Not "
     "time-only rows, duplicates, failed on both sides, nor rows with a pending side "
-    "(shown apart as awaiting)."
+    "(shown apart as awaiting). A pair split across days outside the window counts once."
 )
 
 # The age bucket of a row by when it was first seen (`now` is the statement's instant).
@@ -46,12 +48,44 @@ AGE_CONDITIONS = {
     "gt_3d": "r.first_seen_at <= now() - interval '3 days'",
 }
 
+# A missing row whose key has exactly one row on each side, the other side's earlier
+# (so outside the window: a missing row has none inside it), is the later half of a
+# cross-window pair (counterparts.py): the pair is counted once, on its earlier row's
+# day. With more rows of the key, one of them may be a real extra payment: counted.
+_PROJECTS = """(SELECT jsonb_array_elements_text(u.settings -> 'projects')
+    FROM reconciliation_runs u WHERE u.id = r.recon_run_id)"""
+
+
+def _linked_later(status: str, own: str, other: str, own_key: str, other_key: str) -> str:
+    """The condition for rows of `status` (present side `own`); keys spelled out per
+    side so each probe uses the index on its key column."""
+    return f"""(r.match_status = '{status}' AND EXISTS (
+        SELECT 1 FROM transactions t0 JOIN transactions o
+          ON o.source = '{other}' AND o.{other_key} = r.client_operation_id
+         AND o.created_at < t0.created_at AND o.project IN {_PROJECTS}
+        WHERE t0.id = r.{own}_txn_id
+          AND NOT EXISTS (SELECT 1 FROM transactions o2 WHERE o2.source = '{other}'
+              AND o2.{other_key} = r.client_operation_id AND o2.id <> o.id
+              AND o2.project IN {_PROJECTS})
+          AND NOT EXISTS (SELECT 1 FROM transactions t2 WHERE t2.source = '{own}'
+              AND t2.{own_key} = r.client_operation_id AND t2.id <> t0.id
+              AND t2.project IN {_PROJECTS})))"""
+
+
+_LINKED_LATER = (
+    "(r.client_operation_id IS NOT NULL AND ("
+    + _linked_later("missing_payshack", "vima", "payshack", "client_operation_id", "order_id")
+    + " OR "
+    + _linked_later("missing_vima", "payshack", "vima", "order_id", "client_operation_id")
+    + "))"
+)
 _COUNTED = "t.type IN ('amount', 'status', 'missing_vima', 'missing_payshack')"
 _PENDING = "'pending' IN (coalesce(t.vs, ''), coalesce(t.ps, ''))"
 _SUCCESS = "'success' IN (coalesce(t.vs, ''), coalesce(t.ps, ''))"
 _CLASSIFIED = f"""
     SELECT t.type, t.bucket,
-           CASE WHEN {_COUNTED} AND {_PENDING} THEN 'awaiting'
+           CASE WHEN t.linked_later THEN 'none'
+                WHEN {_COUNTED} AND {_PENDING} THEN 'awaiting'
                 WHEN {_COUNTED} AND {_SUCCESS} THEN 'risk'
                 ELSE 'none' END AS klass,
            CASE WHEN {_COUNTED} AND {_PENDING} THEN coalesce(t.va, t.pa)
@@ -63,7 +97,8 @@ _CLASSIFIED = f"""
     FROM (
         SELECT {API_TYPE_SQL.format(t="r.")} AS type, r.vima_status AS vs,
                r.payshack_status AS ps, r.vima_amount AS va, r.payshack_amount AS pa,
-               r.amount_diff, r.first_seen_at, {AGE_BUCKET_SQL.format(t="r.")} AS bucket
+               r.amount_diff, r.first_seen_at, {AGE_BUCKET_SQL.format(t="r.")} AS bucket,
+               {_LINKED_LATER} AS linked_later
         FROM reconciliation_results r
         WHERE r.recon_run_id = :run AND r.resolution <> 'resolved'
     ) t

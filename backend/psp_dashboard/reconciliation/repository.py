@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 RUN_COLUMNS = """
     id AS run_id, recon_date, status, started_at, completed_at, triggered_by, is_current,
-    coverage, watermarks, settings, summary, total, error, previous_run_id
+    coverage, watermarks, settings, summary, total, error, previous_run_id,
+    (SELECT count(*) FROM reconciliation_amendments a
+     WHERE a.recon_run_id = reconciliation_runs.id) AS amendment_count
 """
 
 # ---------------------------------------------------------------- runs

@@ -120,6 +120,21 @@ class Owner(BaseModel):
     email: str
 
 
+class Counterpart(BaseModel):
+    transaction_id: uuid.UUID
+    source: Literal["vima", "payshack"]
+    created_at: dt.datetime
+    offset_text: str = Field(description="e.g. the counterpart is 2 h 50 min later, outside …")
+
+
+class MatchedByHand(BaseModel):
+    transaction_id: uuid.UUID = Field(description="The confirmed counterpart")
+    side: Literal["vima", "payshack"]
+    note: str | None
+    by: str | None
+    at: dt.datetime | None
+
+
 class Discrepancy(BaseModel):
     id: uuid.UUID
     recon_date: dt.date
@@ -147,6 +162,10 @@ class Discrepancy(BaseModel):
     change: Literal["new", "changed_type", "unchanged"] | None
     created_at: dt.datetime
     owner: Owner | None = Field(default=None, description="Who works on it")
+    counterpart: Counterpart | None = Field(
+        default=None,
+        description="A missing row's key on the other side outside the window (counterparts.py)",
+    )
 
 
 class Side(BaseModel):
@@ -200,6 +219,9 @@ class DiscrepancyDetail(Discrepancy):
     comments: list[Comment] = Field(description="Oldest first")
     history: list[HistoryEntry] = Field(
         description="Resolutions, assignments and comments, oldest first, across re-runs"
+    )
+    matched_by_hand: MatchedByHand | None = Field(
+        default=None, description="The suggested match an analyst confirmed"
     )
 
 
@@ -300,6 +322,9 @@ class Run(BaseModel):
     changes: Changes | None
     previous_run_id: uuid.UUID | None
     error: str | None
+    amendment_count: int = Field(
+        default=0, description="Keys re-classified in this run since (GET …/amendments)"
+    )
 
 
 class RunPage(BaseModel):

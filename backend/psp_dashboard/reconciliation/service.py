@@ -22,7 +22,9 @@ from psp_dashboard.kit import keyset
 from psp_dashboard.kit.json import dumps, money, percent
 from psp_dashboard.kit.paging import offset_of, page_meta
 from psp_dashboard.reconciliation import exposure, repository, result_keyset, results, workbench
+from psp_dashboard.reconciliation.counterparts import attach_counterparts
 from psp_dashboard.reconciliation.results import ResultFilter
+from psp_dashboard.reconciliation.suggestions import matched_by_hand
 from psp_dashboard.reconciliation.tasks import next_fire_time
 from psp_dashboard.runtime import Runtime
 
@@ -177,6 +179,7 @@ async def list_discrepancies(
     more, rows = len(rows) > limit, rows[:limit]
     meta["next_cursor"] = result_keyset.encode_after(rows[-1]) if more else None
     await workbench.attach_owners(conn, rows)
+    await attach_counterparts(conn, rows)
     return {"data": [shape_result(r, principal) for r in rows], "meta": meta}
 
 
@@ -186,6 +189,8 @@ async def get_discrepancy(
     # A run in progress commits its rows shard by shard: not shown until it completes.
     row = await results.get_result(conn, result_id, completed_only=True)
     shaped = shape_result(found(row, "Discrepancy not found", {"id": str(result_id)}), principal)
+    await attach_counterparts(conn, [shaped])
+    shaped["matched_by_hand"] = await matched_by_hand(conn, shaped)
     return await workbench.enrich(conn, principal, shaped)
 
 

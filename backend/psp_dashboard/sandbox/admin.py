@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from psp_dashboard.sandbox import incidents
+from psp_dashboard.sandbox.admin_handmade import handmade_router
+from psp_dashboard.sandbox.clients import (
+    BALANCE_FIELDS,
+    BALANCE_FORMS,
+    RESELLER_NAME,
+    SERVICE_PROVIDERS,
+)
 from psp_dashboard.sandbox.config import ReconParams
 from psp_dashboard.sandbox.dashboard_variants import (
     resolve_variant,
@@ -23,6 +30,7 @@ from psp_dashboard.sandbox.dashboard_variants import (
     variant_name,
 )
 from psp_dashboard.sandbox.http_common import json_response
+from psp_dashboard.sandbox.payouts import payout_truth
 from psp_dashboard.sandbox.recon_rules import summarize
 from psp_dashboard.sandbox.truth import bad_records, daily_totals, expected_reconciliation
 
@@ -73,6 +81,7 @@ def dashboard_json(sb: Sandbox) -> dict[str, Any]:
 def admin_router(sb: Sandbox) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     world = sb.world
+    router.include_router(handmade_router(sb, ""))
 
     @router.get("/health")
     async def health() -> Response:
@@ -150,6 +159,30 @@ def admin_router(sb: Sandbox) -> APIRouter:
         found = await asyncio.to_thread(bad_records, world, source)  # type: ignore[arg-type]
         return json_response([b.as_json() for b in found])
 
+    @router.get("/truth/payouts")
+    async def truth_payouts() -> Response:
+        """Every pay-out as a correct importer stores it (payouts.py), oldest first."""
+        with world.lock:
+            rows = payout_truth(world.payouts)
+        return json_response([r.as_json() for r in rows])
+
+    @router.post("/payouts")
+    async def add_payouts(request: Request) -> Response:
+        """{"new": N, "status": "SUCCESS"|"FAILED"|…, "client": name, "amount": "12.50"}:
+        N pay-outs created at the world's clock (omitted fields drawn from the seed)."""
+        try:
+            body = await _body(request)
+            amount = body.get("amount")
+            minor = None if amount is None else int(Decimal(str(amount)) * 100)
+            with world.lock:
+                created = world.payouts.add(
+                    int(body.get("new", 1)), world.clock_ms, status=body.get("status"),
+                    client=body.get("client"), amount_minor=minor,
+                )  # fmt: skip
+        except (ValueError, TypeError, InvalidOperation) as exc:
+            return _error(str(exc))
+        return json_response({"created": [p.txn_id for p in created], "total": len(world.payouts)})
+
     @router.get("/truth/reconciliation")
     async def truth_recon(request: Request) -> Response:
         query = dict(request.query_params)
@@ -166,6 +199,50 @@ def admin_router(sb: Sandbox) -> APIRouter:
                         "time_tolerance_minutes": params.time_tolerance_minutes,
                         "projects": list(params.projects)},
              "rows": [r.as_json() for r in rows]}
+        )  # fmt: skip
+
+    @router.get("/truth/clients")
+    async def truth_clients(request: Request) -> Response:
+        """PayShack's client list with each balance at `at` (ISO instant; default: the
+        world's clock, what fetch-all-client serves now), exact rupee text."""
+        try:
+            raw_at = request.query_params.get("at")
+            at = world.clock if raw_at is None else datetime.fromisoformat(raw_at)
+            if at.tzinfo is None:
+                raise ValueError("at needs a time zone")
+        except ValueError as exc:
+            return _error(str(exc))
+        d = sb.directory
+        return json_response(
+            {"at": at.isoformat(), "reseller_id": d.reseller_id,
+             "clients": [{"client_id": c.client_id, "name": c.name,
+                          "balance": str(d.balance_at(c, at))} for c in d.listed()],
+             "resellers": [{"reseller_id": d.reseller_id, "name": RESELLER_NAME}],
+             "service_providers": [{"sp_id": i, "name": n} for i, n in SERVICE_PROVIDERS]}
+        )  # fmt: skip
+
+    @router.put("/clients")
+    async def clients(request: Request) -> Response:
+        """{"balance_field": "balance"|"walletBalance"|"availableBalance",
+        "balance_form": "number"|"string"|"rupees", "add": [names], "hide": [names],
+        "show": [names]} (all optional): how fetch-all-client looks and who it lists."""
+        try:
+            body = await _body(request)
+            d = sb.directory
+            field_name = body.get("balance_field", d.balance_field)
+            form = body.get("balance_form", d.balance_form)
+            if field_name not in BALANCE_FIELDS or form not in BALANCE_FORMS:
+                raise ValueError(f"expected {BALANCE_FIELDS} and {BALANCE_FORMS}")
+            d.balance_field, d.balance_form = field_name, form
+            for name in body.get("add", []):
+                d.client(str(name))
+            d.hidden |= {str(n) for n in body.get("hide", [])}
+            d.hidden -= {str(n) for n in body.get("show", [])}
+        except (ValueError, TypeError) as exc:
+            return _error(str(exc))
+        return json_response(
+            {"balance_field": d.balance_field, "balance_form": d.balance_form,
+             "listed": [c.name for c in d.listed()], "hidden": sorted(d.hidden)}
         )  # fmt: skip
 
     @router.get("/faults")

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from psp_dashboard.sandbox import incidents
+from psp_dashboard.sandbox.payouts import PAYOUT_EVERY
+from psp_dashboard.sandbox.timeline import ms_of
 from psp_dashboard.sandbox.world_advance import AdvanceResult
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ class LivingPacer:
         self.sb = sb
         self._owed_new = 0.0
         self._owed_settle = 0.0
+        self._owed_payouts = 0.0
 
     def tick(self, elapsed_seconds: float, now: datetime) -> AdvanceResult | None:
         settings = self.sb.living.settings
@@ -46,7 +49,16 @@ class LivingPacer:
                 settle_older_than=timedelta(seconds=settings.settle_after_seconds),
             )
             incidents.affect_new_payments(self.sb, result.created)
+            self._pay_out(settings.rate_per_second * elapsed_seconds, now)
         return result
+
+    def _pay_out(self, payments: float, now: datetime) -> None:
+        """One pay-out per PAYOUT_EVERY payments, created now (payouts.py)."""
+        self._owed_payouts += payments / PAYOUT_EVERY
+        due = int(self._owed_payouts)
+        self._owed_payouts -= due
+        if due:
+            self.sb.world.payouts.add(due, ms_of(now))
 
 
 async def living_loop(sb: Sandbox) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from psp_dashboard.sandbox.clients import RESELLER_NAME, SERVICE_PROVIDERS
 from psp_dashboard.sandbox.crypto import encrypt_json
 from psp_dashboard.sandbox.http_common import (
     BadRequest,
@@ -26,10 +27,10 @@ from psp_dashboard.sandbox.http_common import (
     parse_day,
     parse_int,
 )
+from psp_dashboard.sandbox.payout_api import PAYOUT_PATH, payout_page
 from psp_dashboard.sandbox.payshack_auth import Grant
 from psp_dashboard.sandbox.payshack_query import PayShackPage, PayShackQuery, select_payshack
 from psp_dashboard.sandbox.payshack_render import render_payin
-from psp_dashboard.sandbox.render_common import rupees
 from psp_dashboard.sandbox.state import Sandbox
 from psp_dashboard.sandbox.timeline import ms_of
 
@@ -164,20 +165,34 @@ def api_router(sb: Sandbox) -> APIRouter:
         data = listing_page(sb, query)
         return body_response(ok(sb, grant, "Transactions fetched successfully", data), truncate)
 
+    @router.get(PAYOUT_PATH)
+    async def payouts(request: Request) -> Response:
+        grant, early, truncate = await guard(request)
+        if early is not None or grant is None:
+            return early or json_response(envelope_error(401, "Invalid token"), 401)
+        try:
+            query = parse_payin_query(request.query_params)
+        except BadRequest as exc:
+            return json_response(envelope_error(400, str(exc)), 400)
+        data = payout_page(sb, query)
+        return body_response(ok(sb, grant, "Transactions fetched successfully", data), truncate)
+
     @router.get(CLIENTS_PATH)
     async def clients(request: Request) -> Response:
         grant, early, truncate = await guard(request)
         if early is not None or grant is None:
             return early or json_response(envelope_error(401, "Invalid token"), 401)
+        directory, now = sb.directory, sb.world.clock  # balances at the world's clock
         data = [
             {
                 "clientId": c.client_id,
                 "name": c.name,
-                "balance": rupees(c.base_balance_minor),
-                "resellerId": sb.directory.reseller_id,
+                **directory.served_balance(c, now),
+                "currency": "INR",
+                "resellerId": directory.reseller_id,
                 "status": "ACTIVE",
             }
-            for c in sb.directory.clients()
+            for c in directory.listed()
         ]
         return body_response(ok(sb, grant, "Clients fetched successfully", data), truncate)
 
@@ -186,7 +201,7 @@ def api_router(sb: Sandbox) -> APIRouter:
         grant, early, truncate = await guard(request)
         if early is not None or grant is None:
             return early or json_response(envelope_error(401, "Invalid token"), 401)
-        data = [{"resellerId": sb.directory.reseller_id, "name": "Sandbox Reseller"}]
+        data = [{"resellerId": sb.directory.reseller_id, "name": RESELLER_NAME}]
         return body_response(ok(sb, grant, "Resellers fetched successfully", data), truncate)
 
     @router.get(SPS_PATH)
@@ -194,7 +209,7 @@ def api_router(sb: Sandbox) -> APIRouter:
         grant, early, truncate = await guard(request)
         if early is not None or grant is None:
             return early or json_response(envelope_error(401, "Invalid token"), 401)
-        data = [{"spId": "sp-upi-01", "name": "UPI SP 1"}, {"spId": "sp-imps-01", "name": "IMPS"}]
+        data = [{"spId": sp_id, "name": name} for sp_id, name in SERVICE_PROVIDERS]
         message = "Service providers fetched successfully"
         return body_response(ok(sb, grant, message, data), truncate)
 

@@ -8,6 +8,7 @@ from psp_dashboard.sandbox.clients import Directory
 from psp_dashboard.sandbox.config import LivingSettings, PayShackSettings, SandboxConfig
 from psp_dashboard.sandbox.dashboard_variants import DashboardVariant, resolve_variant
 from psp_dashboard.sandbox.payshack_auth import PayShackAuth
+from psp_dashboard.sandbox.timeline import moment_of
 from psp_dashboard.sandbox.vima_served import VimaServed
 from psp_dashboard.sandbox.world import World
 
@@ -41,7 +42,7 @@ class Sandbox:
         self.world.faults.payshack.configure(self.config.payshack_faults)
         self.credentials = self.config.credentials
         self.vima_served = VimaServed()  # answered /operation requests and their rows
-        self.directory = Directory(self.world.seed)
+        self.directory = Directory(self.world.seed, moment_of(self.world.timeline.start_ms))
         self.auth = PayShackAuth(self.config.payshack, self.world.faults.payshack)
         self.encrypted = self.config.payshack.encrypted
         # Canonical Pay-In header (e.g. "UTR") → text to show instead ("" removes the text):

@@ -91,6 +91,7 @@ def parse_query(params: Mapping[str, str]) -> VimaQuery:
         descending=descending_raw in ("true", "1"),
         after_create_id=_cursor(params.get("from_operation_create_id"), "create"),
         after_update_id=_cursor(params.get("from_operation_update_id"), "update"),
+        key=(params.get("client_operation_id") or "").strip() or None,
     )
 
 

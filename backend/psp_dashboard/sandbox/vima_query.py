@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from psp_dashboard.sandbox.facts import VimaFacts
 from psp_dashboard.sandbox.kinds import HAS_VIMA, OTHER_VIMA_KIND_BASE, Kind
+from psp_dashboard.sandbox.world_facts import vima_entries_with_key
 
 if TYPE_CHECKING:
     from psp_dashboard.sandbox.world import World
@@ -30,6 +31,9 @@ class VimaQuery:
     descending: bool = True
     after_create_id: int | None = None
     after_update_id: int | None = None
+    # `client_operation_id=`: one key's operations (a re-fetch; the filter is ours, the
+    # spec lists none; a server that ignores it is caught by the client, see refetch.py).
+    key: str | None = None
 
 
 def select_vima(w: World, q: VimaQuery) -> list[VimaFacts]:
@@ -81,6 +85,9 @@ def _kind_project(w: World, k: int) -> str:
 
 def _candidates(w: World, q: VimaQuery) -> Iterator[int]:
     window = w.entries_between(q.from_ms, q.to_ms)
+    if q.key is not None:
+        keyed = sorted(e for e in vima_entries_with_key(w, q.key) if e in window)
+        return iter(keyed[::-1] if q.descending else keyed)
     if q.after_update_id is not None:
         return _by_update(w, q, window)
     lo, hi = window.start, window.stop

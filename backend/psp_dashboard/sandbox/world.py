@@ -36,6 +36,7 @@ from psp_dashboard.sandbox.kinds import (
     KindWeights,
     flag_weights,
 )
+from psp_dashboard.sandbox.payouts import PayoutBook
 from psp_dashboard.sandbox.rng import classify, draws32, hash64, thresholds, unit
 from psp_dashboard.sandbox.statuses import (
     StatusTables,
@@ -83,6 +84,11 @@ class World:
         self._generate()
         self.clock_ms = self._initial_clock()
         world_advance.add_handmade(self, handmade)
+        # PayShack pay-outs (payouts.py): their own small book over the same days.
+        self.payouts = PayoutBook.for_world(
+            c.seed, self.timeline.start_ms, min(self.timeline.end_ms, self.clock_ms),
+            c.days, c.per_day,
+        )  # fmt: skip
 
     # -- building -------------------------------------------------------------------------
     def _generate(self) -> None:

@@ -39,6 +39,7 @@ from psp_dashboard.errors import Conflict, ValidationFailed
 from psp_dashboard.kit.locks import transaction_lock
 from psp_dashboard.kit.periods import check_date, check_order
 from psp_dashboard.logs import safe_error_message
+from psp_dashboard.reference.client_map import reapply_client_projects, use_client_projects
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.backfill_shards import SHARD_COUNTS, ShardState
 from psp_dashboard.sync.connectors.base import Connector, RawPage
@@ -326,6 +327,7 @@ async def run_backfill(
             # Ends the backfill (it would otherwise stay `pending` and hold off the next).
             await _set_status(runtime, backfill_id, "failed", str(exc))
             return BackfillResult(backfill_id, "failed", counts, str(exc))
+        used_map = await use_client_projects(runtime, connector)
         started = datetime.now(UTC)
         clock = time.perf_counter()
         run_id = await start_run(
@@ -391,6 +393,7 @@ async def run_backfill(
             error=error,
             started=started,
         )
+        await reapply_client_projects(runtime, used_map)
         await _set_status(runtime, backfill_id, "done" if status == "success" else status, error)
     log.info(
         "backfill finished",

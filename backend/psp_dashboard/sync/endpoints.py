@@ -24,16 +24,19 @@ from psp_dashboard.sync.schemas import (
     BackfillEnvelope,
     BackfillRequest,
     BackfillsEnvelope,
+    DataReads,
     QuarantineEnvelope,
     SourceName,
     SyncRunsEnvelope,
     SyncStatusEnvelope,
     TriggerEnvelope,
     TriggerRequest,
+    WorkersEnvelope,
 )
 from psp_dashboard.sync.service import endpoints_of, trigger_sync
 from psp_dashboard.sync.sources import SOURCES
 from psp_dashboard.sync.state import is_running_elsewhere
+from psp_dashboard.ticks import live_workers
 
 router = APIRouter(
     prefix="/sync", tags=["sync"], responses=AUTH_RESPONSES, route_class=ValidatedRoute
@@ -100,6 +103,14 @@ async def sync_status(principal: ViewerDep, runtime: RuntimeDep, conn: ConnDep) 
     # Cached once for everyone; a provider's error message may quote payer data.
     for source in body["data"]["sources"]:
         source["error_message"] = mask_text_for(source.get("error_message"), principal)
+    # Measured now, not cached with the rest: the freshness badge shows it.
+    reads = await runtime.reads()
+    body["data"]["reads"] = DataReads(
+        source=reads.name,
+        replica_configured=runtime.replica is not None,
+        as_of=reads.as_of,
+        lag_seconds=reads.lag_seconds,
+    ).model_dump(mode="json")
     return body
 
 
@@ -237,3 +248,13 @@ async def sync_quarantine(
         "reasons": await repo.quarantine_reasons(conn, source),
     }
     return {"data": masked, "meta": meta}
+
+
+@router.get(
+    "/workers",
+    response_model=WorkersEnvelope,
+    operation_id="sync_workers",
+    summary="Live worker processes and the job ticks they hold",
+)
+async def sync_workers(_: AdminDep, runtime: RuntimeDep) -> Any:
+    return {"data": await live_workers(runtime.cache)}

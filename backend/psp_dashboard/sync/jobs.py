@@ -10,26 +10,21 @@ from functools import partial
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from psp_dashboard.reference.refresh import refresh_reference
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.pipeline import SyncResult, run_sync
 from psp_dashboard.sync.scheduler import interval_seconds, job_id, listen_for_triggers
 from psp_dashboard.sync.service import endpoints_of, sync_source
-from psp_dashboard.sync.sources import SOURCES, payshack_api_connector, payshack_connector
+from psp_dashboard.sync.sources import SOURCES, payshack_connector
 from psp_dashboard.worker import Worker, daily_at
 
 log = logging.getLogger(__name__)
 
-CLIENTS_KEY = "payshack:clients"
-
 
 async def refresh_payshack_clients(runtime: Runtime) -> None:
-    """PayShack reference data (clients), every 30 minutes, through the API transport."""
-    endpoints = endpoints_of(runtime)
-    if not endpoints.configured("payshack"):
-        return
-    connector = payshack_api_connector(runtime.settings, endpoints, runtime.cache)
-    clients = await connector.fetch_clients()
-    await runtime.cache.set_json(CLIENTS_KEY, clients, 3600)
+    """PayShack reference data (clients with balances, resellers, service providers)
+    into PostgreSQL every 30 minutes, one worker at a time (reference/refresh.py)."""
+    await refresh_reference(runtime)
 
 
 async def reread_payshack(

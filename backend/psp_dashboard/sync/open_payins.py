@@ -25,7 +25,7 @@ class StoredOpenPayIns:
             rows = await conn.execute(
                 text(
                     "SELECT source_id, original_status, created_at FROM transactions "
-                    "WHERE source = :s AND status = 'pending' "
+                    "WHERE source = :s AND status = 'pending' AND direction = 'payin' "
                     "AND created_at >= :a AND created_at < :b"
                 ),
                 {"s": self.source, "a": start, "b": end},

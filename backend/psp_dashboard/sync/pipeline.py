@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from psp_dashboard.events import publish
 from psp_dashboard.logs import safe_error_message
 from psp_dashboard.payments.links import LinkRule
+from psp_dashboard.reference.client_map import reapply_client_projects, use_client_projects
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sync.connectors.base import Connector, RawPage
 from psp_dashboard.sync.errors import SyncError
@@ -160,6 +161,7 @@ async def _write_batch_once(
             batch.rows,
             months_ahead=runtime.settings.partition_months_ahead,
             link_rule=LinkRule.from_settings(runtime.settings),
+            sync_run_id=run_id,
         )
         tolerance = timedelta(minutes=runtime.settings.provider_clock_tolerance_minutes)
         limit = datetime.now(UTC) + tolerance
@@ -271,6 +273,8 @@ async def run_sync(
             runtime.engine, source, kind, unless_ran_since
         ):
             return SyncResult(source, "skipped", None, RunCounts(), f"a {kind} run already ran")
+        # PayShack: the client → project map, read once for the run (reference/client_map).
+        used_map = await use_client_projects(runtime, connector)
         started = datetime.now(UTC)
         clock = time.perf_counter()
         run_id = await start_run(runtime.engine, source, kind, {"trigger": trigger})
@@ -303,6 +307,7 @@ async def run_sync(
             started=started,
             next_sync_at=next_sync_at,
         )
+        await reapply_client_projects(runtime, used_map)
     log.info(
         "sync finished",
         extra={

@@ -13,6 +13,13 @@ from typing import Any, Literal
 
 Source = Literal["vima", "payshack"]
 Status = Literal["success", "failed", "pending", "refunded"]
+Direction = Literal["payin", "payout"]
+# What a sync run is of: a source, or a second stream of one (PayShack's pay-outs, whose
+# rows carry source "payshack"). Names the sync state, runs, locks and quarantine.
+Stream = Literal["vima", "payshack", "payshack_payouts"]
+# A pay-out's `source_id` is this + the provider's id: pay-out and pay-in ids come from
+# separate services and must never collide in the (source, source_id, created_at) key.
+PAYOUT_ID_PREFIX = "payout:"
 
 
 class RecordRejected(ValueError):
@@ -54,3 +61,5 @@ class NormalizedTransaction:
     raw_data: dict[str, Any] = field(default_factory=dict)
     # True when the source sent a status value the normalizer did not know.
     unknown_status: bool = False
+    # Pay-outs never enter the rollups, reconciliation or payment links (sync/upsert.py).
+    direction: Direction = "payin"

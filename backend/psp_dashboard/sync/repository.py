@@ -35,7 +35,7 @@ async def sync_states(conn: AsyncConnection) -> list[dict[str, Any]]:
             "  SELECT status, rows_expected, rows_read FROM sync_runs "
             "  WHERE source = s.source AND kind = 'incremental' AND finished_at IS NOT NULL "
             "  ORDER BY started_at DESC LIMIT 1) r ON TRUE "
-            "ORDER BY CASE s.source WHEN 'vima' THEN 0 ELSE 1 END"
+            "ORDER BY CASE s.source WHEN 'vima' THEN 0 WHEN 'payshack' THEN 1 ELSE 2 END, s.source"
         )
     )
     return [dict(r._mapping) for r in rows]

@@ -1,8 +1,9 @@
 """The sync side of the worker: a job per source on its interval, triggers over Redis.
 
 The jobs are registered by sync/jobs.py. The PostgreSQL advisory lock in the
-pipeline — not the worker — guarantees one run per source across processes; the
-worker only avoids piling up runs of a job in its own process.
+pipeline guarantees one run per source at a time across processes; the worker's tick
+claims (ticks.py) make each scheduled fire run once across workers, and a manual
+trigger is taken by one listening worker.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import Sequence
 
 from redis.exceptions import RedisError
@@ -23,6 +25,9 @@ from psp_dashboard.worker import Worker
 log = logging.getLogger(__name__)
 
 TRIGGER_CHANNEL = "sync:trigger"
+# A trigger reaches every listening worker; the first to set this key runs it.
+TRIGGER_CLAIM = "sync:trigger-claim:"
+TRIGGER_CLAIM_TTL = 600
 
 
 def job_id(source: str) -> str:
@@ -49,18 +54,27 @@ def trigger_channel(runtime: Runtime) -> str:
 
 
 async def publish_trigger(runtime: Runtime, sources: Sequence[str]) -> bool:
-    """Ask whichever worker listens to run `sources`; False when nobody could be told."""
+    """Ask whichever worker listens to run `sources`; False when nobody could be told.
+    Every listening worker hears it; the trigger's id lets one of them take it."""
+    message = {"sources": list(sources), "id": uuid.uuid4().hex}
     try:
-        receivers = await runtime.cache.redis.publish(
-            trigger_channel(runtime), json.dumps({"sources": list(sources)})
-        )
+        receivers = await runtime.cache.redis.publish(trigger_channel(runtime), json.dumps(message))
     except (RedisError, OSError):
         return False
     return int(receivers) > 0
 
 
+async def take_trigger(runtime: Runtime, trigger_id: object) -> bool:
+    """True for the one worker that takes this trigger (all others hear it too)."""
+    if not isinstance(trigger_id, str):
+        return True  # an id-less trigger: the source lock keeps runs one at a time
+    key = f"{runtime.cache.prefix}{TRIGGER_CLAIM}{trigger_id}"
+    return bool(await runtime.cache.redis.set(key, 1, nx=True, ex=TRIGGER_CLAIM_TTL))
+
+
 async def listen_for_triggers(worker: Worker) -> None:
-    """Manual triggers from API processes: run the source's job now in this worker."""
+    """Manual triggers from API processes: run the source's job now in this worker,
+    unless another listening worker took the trigger first."""
     runtime = worker.runtime
     while not worker.stop.is_set():
         pubsub = runtime.cache.redis.pubsub()
@@ -70,8 +84,11 @@ async def listen_for_triggers(worker: Worker) -> None:
                 if message.get("type") != "message":
                     continue
                 try:
-                    sources = json.loads(message["data"]).get("sources", [])
+                    body = json.loads(message["data"])
+                    sources = body.get("sources", [])
                 except (ValueError, AttributeError):
+                    continue
+                if not await take_trigger(runtime, body.get("id")):
                     continue
                 for source in sources:
                     if source in SOURCES:

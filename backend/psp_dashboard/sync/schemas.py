@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from psp_dashboard.kit.isodate import IsoDate
 
-SourceName = Literal["vima", "payshack"]
+# A sync stream: the two sources, and PayShack's pay-outs (rows with source "payshack").
+SourceName = Literal["vima", "payshack", "payshack_payouts"]
 
 
 class SourceStatus(BaseModel):
@@ -46,8 +47,20 @@ class LastRun(BaseModel):
     rows_read: int | None = Field(description="rows the run accounted for")
 
 
+class DataReads(BaseModel):
+    """Where the dashboard's figures and lists are read from right now (replica.py)."""
+
+    source: Literal["primary", "replica"]
+    replica_configured: bool
+    as_of: datetime = Field(description="the data read reflects the primary as of this time")
+    lag_seconds: float | None = Field(
+        description="the read replica's measured lag; null: none configured or unreachable"
+    )
+
+
 class SyncStatus(BaseModel):
     sources: list[SourceStatus]
+    reads: DataReads | None = None
 
 
 class SyncStatusEnvelope(BaseModel):
@@ -61,13 +74,33 @@ class TriggerRequest(BaseModel):
 
 
 class TriggerResult(BaseModel):
-    source: Literal["vima", "payshack", "all"]
+    source: Literal["vima", "payshack", "payshack_payouts", "all"]
     status: Literal["triggered"]
     message: str
 
 
 class TriggerEnvelope(BaseModel):
     data: TriggerResult
+
+
+class WorkerHolding(BaseModel):
+    job: str
+    tick: datetime = Field(description="the scheduled fire it claimed (ticks.py)")
+
+
+class WorkerInfo(BaseModel):
+    """A live `psp worker` (or `psp run`) process: announced within its lease."""
+
+    id: str = Field(description="host:pid:random, new at each start of a process")
+    host: str
+    started_at: datetime
+    jobs: list[str] = Field(description="the jobs scheduled in it")
+    running: list[str] = Field(description="jobs running in it now (scheduled or manual)")
+    holding: list[WorkerHolding] = Field(description="claimed ticks it is running now")
+
+
+class WorkersEnvelope(BaseModel):
+    data: list[WorkerInfo]
 
 
 class WindowCompleteness(BaseModel):

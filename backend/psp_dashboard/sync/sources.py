@@ -21,12 +21,15 @@ from psp_dashboard.sync.connectors.http import RetryPolicy
 from psp_dashboard.sync.connectors.payshack.api import PayShackApiTransport
 from psp_dashboard.sync.connectors.payshack.browser import PayShackBrowserTransport
 from psp_dashboard.sync.connectors.payshack.browser_session import RedisStateStore, state_key
+from psp_dashboard.sync.connectors.payshack.payouts import PayShackPayoutTransport
 from psp_dashboard.sync.connectors.vima.auth import VimaBasicAuth
 from psp_dashboard.sync.connectors.vima.client import VimaConnector
 from psp_dashboard.sync.open_payins import StoredOpenPayIns
-from psp_dashboard.sync.records import Source
+from psp_dashboard.sync.records import Stream
 
-SOURCES: tuple[Source, ...] = ("vima", "payshack")
+# What the sync runs, each on its own schedule, state and lock: the two sources, and
+# PayShack's pay-outs as a stream of their own (rows with source "payshack").
+SOURCES: tuple[Stream, ...] = ("vima", "payshack", "payshack_payouts")
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,27 @@ def payshack_api_connector(
     )
 
 
+def payshack_payout_connector(
+    settings: Settings, endpoints: SourceEndpoints, cache: Cache
+) -> PayShackPayoutTransport:
+    """The pay-out stream: always the API transport (no pay-out page scraper exists), so
+    with PAYSHACK_TRANSPORT=browser it runs where the credentials log in to the API."""
+    if not endpoints.configured("payshack"):
+        raise SourceNotConfigured(
+            "PayShack is not configured: set PAYSHACK_BASE_URL (or PAYSHACK_API_URL), "
+            "PAYSHACK_EMAIL and PAYSHACK_PASSWORD"
+        )
+    assert endpoints.payshack_email is not None and endpoints.payshack_password is not None
+    return PayShackPayoutTransport(
+        endpoints.payshack_api_url or endpoints.payshack_base_url or "",
+        endpoints.payshack_email,
+        endpoints.payshack_password,
+        token_store=RedisTokenStore(cache),
+        **payshack_window_options(settings),
+        retry=retry_policy(settings),
+    )
+
+
 def payshack_browser_connector(
     settings: Settings, endpoints: SourceEndpoints, cache: Cache
 ) -> PayShackBrowserTransport:
@@ -231,4 +255,8 @@ def build_connector(
         return vima_connector(settings, endpoints)
     if source == "payshack":
         return payshack_connector(settings, endpoints, cache, transport=transport, engine=engine)
-    raise SourceNotConfigured(f"unknown source {source!r} (expected vima or payshack)")
+    if source == "payshack_payouts":
+        return payshack_payout_connector(settings, endpoints, cache)
+    raise SourceNotConfigured(
+        f"unknown source {source!r} (expected vima, payshack or payshack_payouts)"
+    )

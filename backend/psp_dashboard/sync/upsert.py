@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,7 +60,10 @@ _OLD_COLS = ", ".join(
     f"t.{c}"
     for c in ("source", "project", "status", "original_status", "payment_method",
               "merchant_id", "currency", "created_at", "amount", "fee")
-) + ", (t.counterpart_of IS NOT NULL)::int AS linked"  # fmt: skip
+) + ", (t.counterpart_of IS NOT NULL)::int AS linked, t.direction"  # fmt: skip
+
+# Written with every new row (seen_at and id from the table's defaults).
+_HISTORY_COLUMNS = ("source", "source_id", "created_at", "status", "original_status", "sync_run_id")
 
 STAGE_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS tx_stage "
@@ -68,7 +72,7 @@ STAGE_DDL = (
 
 UPSERT_SQL = f"""
 WITH old AS (
-    SELECT {_OLD_COLS}
+    SELECT {_OLD_COLS}, t.source_id
     FROM tx_stage s
     JOIN transactions t
       ON t.source = s.source AND t.source_id = s.source_id AND t.created_at = s.created_at
@@ -82,14 +86,38 @@ up AS (
         ingested_at = NOW()
     WHERE transactions.data_hash IS DISTINCT FROM EXCLUDED.data_hash
     RETURNING source, project, status, original_status, payment_method, merchant_id,
-              currency, created_at, amount, fee, (counterpart_of IS NOT NULL)::int AS linked
+              currency, created_at, amount, fee, (counterpart_of IS NOT NULL)::int AS linked,
+              direction, source_id
+),
+-- Status history (models/status_history.py): inserted rows, and updated rows whose
+-- status or provider status moved; seen_at defaults to now(), the rows' ingested_at.
+-- A refund of a row seen successful before is marked as a reversal (docs/upi.md).
+history AS (
+    INSERT INTO transaction_status_history
+        (source, source_id, created_at, status, original_status, sync_run_id, reversal)
+    SELECT u.source, u.source_id, u.created_at, u.status, u.original_status,
+           CAST(:sync_run_id AS uuid),
+           u.status = 'refunded' AND (o.status IS NOT DISTINCT FROM 'success' OR EXISTS (
+               SELECT 1 FROM transaction_status_history p
+               WHERE p.source = u.source AND p.source_id = u.source_id
+                 AND p.created_at = u.created_at AND p.status = 'success'))
+    FROM up u
+    LEFT JOIN old o
+      ON o.source = u.source AND o.source_id = u.source_id AND o.created_at = u.created_at
+    WHERE o.source_id IS NULL
+       OR o.status IS DISTINCT FROM u.status
+       OR o.original_status IS DISTINCT FROM u.original_status
+    RETURNING 1
 ),
 -- A linked row keeps its link through an update (payments/links.py re-checks it after):
 -- its counterpart measures move with its count from the old dimensions to the new.
 delta AS (
+    -- The rollups sum pay-ins only (0013): pay-outs are read from their own index.
     SELECT {_DIMS}, created_at, 1 AS n, amount, COALESCE(fee, 0) AS fee, linked FROM up
+    WHERE direction = 'payin'
     UNION ALL
     SELECT {_DIMS}, created_at, -1, -amount, -COALESCE(fee, 0), linked FROM old
+    WHERE direction = 'payin'
 ),
 agg AS (
     SELECT {bucket_sql("created_at")} AS bucket,
@@ -160,6 +188,7 @@ def to_record(row: NormalizedTransaction, raw_text: str, digest: str) -> tuple[A
         row.currency,
         row.fee,
         row.status,
+        row.direction,
         row.original_status,
         row.user_id,
         row.user_email,
@@ -218,6 +247,8 @@ def rollup_of(rows: Sequence[NormalizedTransaction]) -> dict[str, list[Any]]:
     """Rollup increments for newly inserted rows, as column arrays in one lock order."""
     sums: dict[tuple[Any, ...], list[Any]] = {}
     for r in rows:
+        if r.direction != "payin":
+            continue  # the rollups sum pay-ins only; pay-outs are read from their index
         key = (bucket_start(r.created_at), r.source, r.project or "", r.status,
                r.original_status or "", r.payment_method or "", r.merchant_id or "",
                r.currency)  # fmt: skip
@@ -244,17 +275,29 @@ async def existing_hashes(
     return {(r[0], r[1]): r[2] for r in result}
 
 
-async def _copy_new(conn: AsyncConnection, prepared: Sequence[Prepared]) -> None:
+async def _copy_new(
+    conn: AsyncConnection, prepared: Sequence[Prepared], sync_run_id: uuid.UUID | None
+) -> None:
     """Fast path for rows that do not exist yet: straight COPY, rollup from Python."""
     driver = (await conn.get_raw_connection()).driver_connection
     assert driver is not None
     await driver.copy_records_to_table(
         "transactions", records=[record for _, record in prepared], columns=COLUMNS
     )
+    await driver.copy_records_to_table(
+        "transaction_status_history",
+        records=[
+            (r.source, r.source_id, r.created_at, r.status, r.original_status, sync_run_id)
+            for r, _ in prepared
+        ],
+        columns=_HISTORY_COLUMNS,
+    )
     await conn.execute(text(_ROLLUP_ADD_SQL), rollup_of([row for row, _ in prepared]))
 
 
-async def _stage_and_upsert(conn: AsyncConnection, prepared: Sequence[Prepared]) -> tuple[int, int]:
+async def _stage_and_upsert(
+    conn: AsyncConnection, prepared: Sequence[Prepared], sync_run_id: uuid.UUID | None
+) -> tuple[int, int]:
     """General path (changed rows, races): COPY to stage, one upsert with rollup deltas."""
     await conn.execute(text(STAGE_DDL))
     driver = (await conn.get_raw_connection()).driver_connection
@@ -262,7 +305,7 @@ async def _stage_and_upsert(conn: AsyncConnection, prepared: Sequence[Prepared])
     await driver.copy_records_to_table(
         "tx_stage", records=[record for _, record in prepared], columns=COLUMNS
     )
-    result = (await conn.execute(text(UPSERT_SQL))).one()
+    result = (await conn.execute(text(UPSERT_SQL), {"sync_run_id": sync_run_id})).one()
     # ON COMMIT DELETE ROWS empties the stage at commit; a second batch in the same
     # transaction must not see this one's rows.
     await conn.execute(text("TRUNCATE tx_stage"))
@@ -275,6 +318,7 @@ async def upsert_transactions(
     *,
     months_ahead: int = 0,
     link_rule: LinkRule = DEFAULT_RULE,
+    sync_run_id: uuid.UUID | None = None,
 ) -> UpsertCounts:
     """Upsert `rows` within the caller's transaction; unchanged rows are not written.
 
@@ -282,6 +326,8 @@ async def upsert_transactions(
     rows are COPYed straight into `transactions`, changed rows go through the staged
     upsert. Should a concurrent writer insert one of the "new" keys first, the COPY's
     savepoint rolls back and the batch takes the staged path, which handles conflicts.
+    Both paths add to the status history: every new row, and every changed row whose
+    status or original status moved (tagged with `sync_run_id` when given).
     The written rows' payment links are then brought in line (`payments/links.py`),
     still in the caller's transaction.
     """
@@ -311,12 +357,12 @@ async def upsert_transactions(
         if new:
             try:
                 async with conn.begin_nested():
-                    await _copy_new(conn, new)
+                    await _copy_new(conn, new, sync_run_id)
                 inserted += len(new)
             except (IntegrityError, UniqueViolationError):
                 changed += new
         if changed:
-            added, modified = await _stage_and_upsert(conn, changed)
+            added, modified = await _stage_and_upsert(conn, changed, sync_run_id)
             inserted += added
             updated += modified
         written += [row for row, _ in (*new, *changed)]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from psp_dashboard.api.deps import ConnDep
+from psp_dashboard.api.deps import ReadConnDep
 from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.auth.deps import AUTH_RESPONSES, ViewerDep
 from psp_dashboard.kit.json import ExactJSONResponse
@@ -16,6 +16,8 @@ from psp_dashboard.kit.keyset import CursorQuery
 from psp_dashboard.kit.paging import LimitQuery, PageQuery
 from psp_dashboard.transactions import schemas, service
 from psp_dashboard.transactions.filters import Order, SortBy, TransactionFiltersDep
+from psp_dashboard.upi import service as upi
+from psp_dashboard.upi.deps import DeemedBeforeDep
 
 router = APIRouter(prefix="/transactions", tags=["transactions"], route_class=ValidatedRoute)
 
@@ -29,7 +31,7 @@ router = APIRouter(prefix="/transactions", tags=["transactions"], route_class=Va
 )
 async def list_transactions(
     principal: ViewerDep,
-    conn: ConnDep,
+    conn: ReadConnDep,
     filters: TransactionFiltersDep,
     page: PageQuery = 1,
     limit: LimitQuery = 50,
@@ -59,8 +61,24 @@ async def list_transactions(
 )
 async def get_transaction(
     principal: ViewerDep,
-    conn: ConnDep,
+    conn: ReadConnDep,
+    transaction_id: Annotated[uuid.UUID, Path(description="Transaction id (UUID)")],
+    deemed_before: DeemedBeforeDep,
+) -> Response:
+    row = await service.get_transaction(conn, principal, transaction_id, deemed_before)
+    return ExactJSONResponse({"data": row})
+
+
+@router.get(
+    "/{transaction_id}/timeline",
+    operation_id="transactions_timeline",
+    summary="Every status the transaction was seen with across syncs, oldest first",
+    response_model=schemas.TimelineEnvelope,
+    responses={**AUTH_RESPONSES, 404: {"description": "No transaction with this id"}},
+)
+async def get_timeline(
+    _: ViewerDep,
+    conn: ReadConnDep,
     transaction_id: Annotated[uuid.UUID, Path(description="Transaction id (UUID)")],
 ) -> Response:
-    row = await service.get_transaction(conn, principal, transaction_id)
-    return ExactJSONResponse({"data": row})
+    return ExactJSONResponse({"data": await upi.timeline(conn, transaction_id)})

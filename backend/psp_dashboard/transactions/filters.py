@@ -13,8 +13,11 @@ from psp_dashboard.auth.principal import Principal
 from psp_dashboard.kit.isodate import IsoDate
 from psp_dashboard.kit.params import ProjectQuery, SourceQuery, TimezoneDep
 from psp_dashboard.kit.periods import check_date, check_order, local_midnight
+from psp_dashboard.upi.deps import DeemedBeforeDep
+from psp_dashboard.upi.rules import Flag
 
 Status = Literal["success", "failed", "pending", "refunded"]
+Direction = Literal["payin", "payout"]
 SortBy = Literal["created_at", "amount", "status", "updated_at"]
 Order = Literal["asc", "desc"]
 UTC_ZONE = ZoneInfo("UTC")
@@ -32,6 +35,11 @@ class TransactionFilters:
     # False for roles that see payer data masked: a search must not confirm a full
     # e-mail or phone that the answer then shows masked (an oracle, ≤ 10⁶ guesses).
     search_payer_fields: bool = True
+    # UPI (docs/upi.md): only deemed or reversed rows; pendings created before
+    # `deemed_before` are deemed (the request's clock less UPI_DEEMED_AFTER_MINUTES).
+    flag: Flag | None = None
+    deemed_before: datetime | None = None
+    direction: str | None = None  # payin | payout; None: both
 
     def for_principal(self, principal: Principal) -> TransactionFilters:
         return replace(self, search_payer_fields=not principal.masks_payer_data)
@@ -57,11 +65,14 @@ class TransactionFilters:
             "to_date": self.to_date.isoformat() if self.to_date else None,
             "timezone": self.tz.key,
             "search": bool(self.search),
+            "flag": self.flag,
+            "direction": self.direction,
         }
 
 
 def transaction_filters(
     tz: TimezoneDep,
+    deemed_before: DeemedBeforeDep,
     source: SourceQuery = None,
     project: ProjectQuery = None,
     status: Annotated[Status | None, Query(description="Normalized status")] = None,
@@ -80,6 +91,17 @@ def transaction_filters(
             "user_phone",
         ),
     ] = None,
+    direction: Annotated[
+        Direction | None,
+        Query(description="payin (money in) or payout (PayShack pay-outs); absent: both"),
+    ] = None,
+    flag: Annotated[
+        Flag | None,
+        Query(
+            description="Only UPI pay-ins deemed stuck (pending longer than "
+            "UPI_DEEMED_AFTER_MINUTES) or reversals (seen successful, refunded since)"
+        ),
+    ] = None,
 ) -> TransactionFilters:
     check_date("from_date", from_date)
     check_date("to_date", to_date)
@@ -93,6 +115,9 @@ def transaction_filters(
         to_date=to_date,
         tz=tz,
         search=term or None,
+        flag=flag,
+        deemed_before=deemed_before,
+        direction=direction,
     )
 
 

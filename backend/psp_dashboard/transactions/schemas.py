@@ -11,6 +11,42 @@ from pydantic import BaseModel, Field
 from psp_dashboard.kit.json import JsonMoney
 
 
+class UpiFlags(BaseModel):
+    """UPI-aware status (docs/upi.md)."""
+
+    deemed: bool = Field(
+        description="A UPI pay-in still pending UPI_DEEMED_AFTER_MINUTES after creation"
+    )
+    reversed: bool = Field(description="Refunded now, seen successful by an earlier sync")
+    reversal_age_seconds: int | None = Field(
+        description="From the last success seen to the refund seen; null unless reversed"
+    )
+
+
+class TimelineItem(BaseModel):
+    status: Literal["success", "failed", "pending", "refunded"]
+    original_status: str | None = Field(description="The provider's own status")
+    seen_at: datetime = Field(description="When ingestion first stored this status")
+    sync_run_id: uuid.UUID | None = Field(
+        description="The sync run that saw it; null for rows stored before the history"
+    )
+
+
+class TimelineReversal(BaseModel):
+    paid_seen_at: datetime
+    reversed_seen_at: datetime
+    age_seconds: int
+
+
+class Timeline(BaseModel):
+    items: list[TimelineItem] = Field(description="Oldest first")
+    reversal: TimelineReversal | None = Field(description="Present when the row is reversed")
+
+
+class TimelineEnvelope(BaseModel):
+    data: Timeline
+
+
 class Transaction(BaseModel):
     id: uuid.UUID
     source: Literal["vima", "payshack"]
@@ -24,6 +60,9 @@ class Transaction(BaseModel):
     currency: str
     fee: JsonMoney | None
     status: Literal["success", "failed", "pending", "refunded"]
+    direction: Literal["payin", "payout"] = Field(
+        description="payin: money in; payout: a PayShack pay-out (money out)"
+    )
     original_status: str | None
     user_id: str | None
     user_email: str | None = Field(description="Masked for viewers")
@@ -36,6 +75,7 @@ class Transaction(BaseModel):
     created_at: datetime
     updated_at: datetime | None
     completed_at: datetime | None
+    upi: UpiFlags = Field(description="Addition: deemed / reversed (docs/upi.md)")
 
 
 class TransactionDetail(Transaction):

@@ -17,6 +17,7 @@ from psp_dashboard.kit.json import money
 from psp_dashboard.kit.paging import offset_of, page_meta
 from psp_dashboard.transactions import repository
 from psp_dashboard.transactions.filters import TransactionFilters
+from psp_dashboard.upi import service as upi
 
 
 def shape(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
@@ -96,11 +97,20 @@ async def list_transactions(
     more = len(rows) > limit
     rows = rows[:limit]
     meta["next_cursor"] = _next_cursor(rows, sort_by, order) if more else None
+    rows = await upi.annotate(conn, rows, filters.deemed_before)
     return {"data": [shape(row, principal) for row in rows], "meta": meta}
 
 
 async def get_transaction(
-    conn: AsyncConnection, principal: Principal, transaction_id: uuid.UUID
+    conn: AsyncConnection,
+    principal: Principal,
+    transaction_id: uuid.UUID,
+    deemed_before: datetime | None = None,
 ) -> dict[str, Any]:
-    row = await repository.get(conn, transaction_id)
-    return shape(found(row, "Transaction not found", {"id": str(transaction_id)}), principal)
+    row = found(
+        await repository.get(conn, transaction_id),
+        "Transaction not found",
+        {"id": str(transaction_id)},
+    )
+    (row,) = await upi.annotate(conn, [row], deemed_before)
+    return shape(row, principal)

@@ -24,6 +24,9 @@ async def test_overview_has_the_contract_shape(api: Api) -> None:
     assert set(data) == {
         "period", "total", "by_status", "by_source", "conversion_rate", "avg_ticket", "trends",
         "comparison", "payments", "linked",
+        # UPI figures (docs/upi.md)
+        "deemed_after_minutes", "deemed_before", "deemed_count", "deemed_amount",
+        "pending_fresh_count", "pending_fresh_amount", "reversals_count", "reversals_amount",
     }  # fmt: skip
     assert data["period"] == {"from": "2026-03-10", "to": "2026-03-10", "timezone": "UTC"}
     assert set(data["total"]) == {"count", "amount", "currency"}

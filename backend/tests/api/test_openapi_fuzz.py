@@ -41,11 +41,14 @@ EVERY_ROUTER = {
     "/api/v1/metrics/overview",
     "/api/v1/payments/links",
     "/api/v1/reconciliation/summary",
+    "/api/v1/reconciliation/runs/{run_id}/amendments",
     "/api/v1/export/transactions",
     "/api/v1/sync/status",
     "/api/v1/events",
     "/api/v1/audit",
     "/api/v1/users",
+    "/api/v1/reports/schedules",
+    "/api/v1/analytics/breakdown",
 }
 # 400s for schema-valid data that no JSON Schema can prevent, by what the error names.
 BEYOND_THE_SCHEMA = (
@@ -123,7 +126,8 @@ def test_every_router_conforms_to_its_openapi_under_every_check(
         token_rate_per_minute=10**6,  # the limit is tested elsewhere; here it would hide
         _env_file=None,
     )
-    assert len(ROUTERS) == 11  # + payments (payment links), + alerts
+    assert len(ROUTERS) == 15  # + payments, + alerts, + reports, + analytics, + payshack,
+    # + reconciliation amendments (re-fetch, suggestions)
     # No runtime handed over: the app's lifespan opens its own in Schemathesis' event loop.
     app = create_app(app_settings)
     config = SchemathesisConfig.from_dict(

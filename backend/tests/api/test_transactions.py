@@ -20,7 +20,8 @@ from tests.api.factory import db_rows, load, make_transaction, random_dataset
 
 CONTRACT_FIELDS = {
     "id", "source", "source_id", "reference_id", "client_operation_id", "order_id",
-    "project", "merchant_id", "amount", "currency", "fee", "status", "original_status",
+    "project", "merchant_id", "amount", "currency", "fee", "status", "direction",
+    "original_status",
     "user_id", "user_email", "user_phone", "user_name", "country", "utr", "payment_method",
     "payment_product", "created_at", "updated_at", "completed_at",
 }  # fmt: skip
@@ -49,7 +50,7 @@ async def test_list_has_the_contract_shape_and_meta(api: Api) -> None:
     }
     assert len(body["data"]) == 10
     for item in body["data"]:
-        assert set(item) == CONTRACT_FIELDS
+        assert set(item) == CONTRACT_FIELDS | {"upi"}  # docs/upi.md
         schemas.Transaction.model_validate(item)
         assert item["created_at"].endswith("Z")
     created = [item["created_at"] for item in body["data"]]
@@ -193,7 +194,7 @@ async def test_detail_returns_raw_data_exactly(api: Api) -> None:
     response = await api.get(f"/transactions/{stored['id']}")
     assert response.status_code == 200
     data = response.json()["data"]
-    assert set(data) == CONTRACT_FIELDS | {"raw_data"}
+    assert set(data) == CONTRACT_FIELDS | {"raw_data", "upi"}
     schemas.TransactionDetail.model_validate(data)
     assert data["raw_data"] == {"amount": {"value": 10050, "exact": "100.50"}, "rate": 0.1, "n": 1}
     assert '"rate":0.1' in response.text  # the provider's digits, not a float's repr

@@ -21,7 +21,7 @@ async def test_unconfigured_providers_get_sandboxes_and_no_politeness_pause(
     async with AsyncExitStack() as stack:
         sources = await start_demo_sources(test_settings, stack)
     endpoints = sources.endpoints
-    assert endpoints.sandbox == {"vima", "payshack"}
+    assert endpoints.sandbox == {"vima", "payshack", "payshack_payouts"}
     assert endpoints.configured("vima") and endpoints.configured("payshack")
     assert sources.settings.payshack_page_pause_ms == 0
     assert test_settings.payshack_page_pause_ms > 0  # the caller's settings stay as they were

@@ -52,5 +52,6 @@ async def test_sync_state_is_seeded_with_both_sources(database_url: str) -> None
         await conn.close()
     assert [(r["source"], r["sync_status"]) for r in rows] == [
         ("payshack", "idle"),
+        ("payshack_payouts", "idle"),  # PayShack's pay-out stream (0013)
         ("vima", "idle"),
     ]

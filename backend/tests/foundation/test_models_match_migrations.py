@@ -108,11 +108,14 @@ def constraint_definitions(conn: Connection, models: MetaData) -> dict[str, tupl
                         f"CHECK ({check.sqltext}) NOT VALID"
                     )
                 )
+                # The table's own: on a partitioned table (transactions) each partition
+                # gets a copy of the probe under the same name.
                 built = conn.execute(
                     text(
                         "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-                        "WHERE conname = 'model_probe'"
-                    )
+                        "WHERE conname = 'model_probe' AND conrelid = CAST(:t AS regclass)"
+                    ),
+                    {"t": table.name},
                 ).scalar_one()
                 conn.execute(text(f"ALTER TABLE {table.name} DROP CONSTRAINT model_probe"))
                 out[str(check.name)] = (

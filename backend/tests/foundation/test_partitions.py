@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from psp_dashboard import partitions
 from psp_dashboard.partitions import ensure_partitions, existing_partitions
 from psp_dashboard.runtime import Runtime
 
@@ -69,3 +70,20 @@ async def test_partition_cache_survives_a_rolled_back_creation(clean_db: Runtime
         created = await ensure_partitions(conn, [ts])
         await conn.execute(INSERT, {"sid": "after-rollback", "ts": ts})
     assert created == ["transactions_2033_08"]
+
+
+async def test_a_month_another_process_dropped_is_created_again(
+    clean_db: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Processes remember the months they saw for a minute only: `psp retention run`
+    elsewhere may drop one, and a later row for it must still be stored."""
+    month = datetime(2018, 5, 9, tzinfo=UTC)
+    async with clean_db.engine.begin() as conn:
+        await ensure_partitions(conn, [month])  # created
+        await ensure_partitions(conn, [month])  # now remembered
+        await conn.execute(text('DROP TABLE "transactions_2018_05"'))  # "another process"
+        assert await ensure_partitions(conn, [month]) == []  # still believed to exist
+        monkeypatch.setattr(partitions, "KNOWN_SECONDS", 0.0)  # the minute has passed
+        assert await ensure_partitions(conn, [month]) == ["transactions_2018_05"]
+        row = (await conn.execute(INSERT, {"sid": "late", "ts": month})).one()
+    assert row[1] == "transactions_2018_05"

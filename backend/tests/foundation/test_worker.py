@@ -123,6 +123,7 @@ def test_each_domain_registers_its_jobs(runtime: Runtime) -> None:
         "recon:daily",
         "alerts:evaluate",
         "alerts:deliver",
+        "reports:tick",
     }
 
 

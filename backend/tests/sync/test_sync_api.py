@@ -34,7 +34,7 @@ async def test_status_has_the_contract_shape_after_a_sync(
     response = await client.get("/api/v1/sync/status", headers=headers)
     assert response.status_code == 200
     sources = response.json()["data"]["sources"]
-    assert [s["source"] for s in sources] == ["vima", "payshack"]
+    assert [s["source"] for s in sources] == ["vima", "payshack", "payshack_payouts"]
     vima = sources[0]
     assert set(vima) >= CONTRACT_FIELDS
     assert vima["status"] == "idle"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sandbox.testing import SandboxHandle
-from psp_dashboard.sync.scheduler import job_id, trigger_channel
+from psp_dashboard.sync.scheduler import job_id, take_trigger, trigger_channel
 from psp_dashboard.sync.service import trigger_sync
 from psp_dashboard.worker import Worker
 from tests.support.runtime import runtime_with
@@ -45,7 +46,7 @@ async def test_else_a_listening_worker_is_told(runtime: Runtime) -> None:
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
     assert where == "the worker"
-    assert json.loads(message["data"]) == {"sources": ["payshack"]}
+    assert json.loads(message["data"])["sources"] == ["payshack"]
     assert set(runtime.tasks.pending()) <= before  # nothing started here
 
 
@@ -60,3 +61,12 @@ async def test_else_the_api_process_runs_it_itself(wired: Runtime, sandbox: Sand
             )
         ).all()
     assert [tuple(r) for r in runs] == [("success", "manual")]
+
+
+async def test_every_worker_hears_a_trigger_and_one_takes_it(runtime: Runtime) -> None:
+    """Several workers listen; the trigger's id (set by publish_trigger) goes to the
+    first that claims it in Redis, so one manual trigger is one run."""
+    trigger_id = uuid.uuid4().hex
+    taken = await asyncio.gather(*(take_trigger(runtime, trigger_id) for _ in range(3)))
+    assert sorted(taken) == [False, False, True]
+    assert await take_trigger(runtime, None)  # from an older API process: run it

@@ -46,7 +46,10 @@ export const specs = [
       const summary = (await kit.apiGet(ctx, '/reconciliation/summary', { date: YESTERDAY })).data;
       assert(summary.total_transactions > 0, `yesterday (${YESTERDAY}) was reconciled`);
       const runs = (await kit.apiGet(ctx, '/reconciliation/runs', { date: YESTERDAY })).data;
-      assert(runs.some((r) => r.status === 'completed'), 'a completed run of yesterday is in the history');
+      assert(
+        runs.some((r) => r.status === 'completed'),
+        'a completed run of yesterday is in the history',
+      );
 
       await page.goto(`${config.baseUrl}/reconciliation/`);
       const total = page.locator('[data-testid=recon-total]');

@@ -1,10 +1,12 @@
 import { addDays, daySpan, isIsoDate, isTimeZone, todayIn, type TimeZone } from './dates';
 import type { Query } from './api/paths';
 import {
+  DIRECTIONS,
   DISCREPANCY_TYPES,
   RESOLUTIONS,
   SOURCES,
   TX_STATUSES,
+  type Direction,
   type DiscrepancyType,
   type Granularity,
   type Resolution,
@@ -61,6 +63,10 @@ export interface TxFilters {
   from_date?: string;
   to_date?: string;
   search?: string;
+  /** UPI flag (docs/upi.md): only deemed pay-ins or reversals. */
+  flag?: UpiFlag;
+  /** Pay-ins or PayShack pay-outs only (absent: both). */
+  direction?: Direction;
   /** Shown page number; with `cursor` only a label (the cursor says where), else the page asked for. */
   page: number;
   /** Keyset position (meta.next_cursor of the page before); absent on page-number links. */
@@ -71,6 +77,9 @@ export interface TxFilters {
   /** Show a linked Vima/PayShack pair as one payment (a view option, not an API filter). */
   group?: boolean;
 }
+
+export const UPI_FLAGS = ['deemed', 'reversed'] as const;
+export type UpiFlag = (typeof UPI_FLAGS)[number];
 
 export const TX_DEFAULTS: Pick<TxFilters, 'page' | 'limit' | 'sort_by' | 'order'> = {
   page: 1,
@@ -87,6 +96,8 @@ export function parseTxFilters(sp: Reader): TxFilters {
     from_date: date(sp.get('from_date')),
     to_date: date(sp.get('to_date')),
     search: text(sp.get('search')),
+    flag: oneOf(sp.get('flag'), UPI_FLAGS),
+    direction: oneOf(sp.get('direction'), DIRECTIONS),
     page: positiveInt(sp.get('page'), TX_DEFAULTS.page),
     cursor: cursorText(sp.get('cursor')),
     limit: positiveInt(sp.get('limit'), TX_DEFAULTS.limit, 100),
@@ -105,6 +116,8 @@ export function txFiltersToSearch(f: TxFilters, extra: Record<string, string | u
     from_date: f.from_date,
     to_date: f.to_date,
     search: f.search,
+    flag: f.flag,
+    direction: f.direction,
     page: f.page !== TX_DEFAULTS.page ? f.page : undefined,
     cursor: f.cursor,
     limit: f.limit !== TX_DEFAULTS.limit ? f.limit : undefined,
@@ -127,6 +140,8 @@ export function txFiltersToQuery(f: TxFilters, withPaging = true): TxQuery {
     from_date: f.from_date,
     to_date: f.to_date,
     search: f.search,
+    flag: f.flag,
+    direction: f.direction,
     sort_by: f.sort_by,
     order: f.order,
   };

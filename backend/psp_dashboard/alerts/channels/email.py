@@ -64,13 +64,18 @@ def _deliver(server: SmtpServer, mail: EmailMessage) -> None:
 
 
 async def send(settings: Settings, target: ChannelTarget, notice: Notice) -> SendOutcome:
-    if settings.smtp_url is None:
-        return SendOutcome(False, "error", "SMTP_URL is not set")
     if not target.to:
         return SendOutcome(False, "error", "the channel has no address")
+    return await send_mail(settings, message(settings.alerts_from, target.to, notice))
+
+
+async def send_mail(settings: Settings, mail: EmailMessage) -> SendOutcome:
+    """Any message through SMTP_URL (the scheduled reports send theirs here too)."""
+    if settings.smtp_url is None:
+        return SendOutcome(False, "error", "SMTP_URL is not set")
     server = parse_smtp_url(settings.smtp_url.get_secret_value())
     try:
-        await asyncio.to_thread(_deliver, server, message(settings.alerts_from, target.to, notice))
+        await asyncio.to_thread(_deliver, server, mail)
     except (OSError, smtplib.SMTPException) as exc:
         # smtplib's messages quote the server's answer, never our password.
         return SendOutcome(False, "error", f"{type(exc).__name__}: {exc}"[:300])

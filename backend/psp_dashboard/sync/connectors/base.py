@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from psp_dashboard.sync.connectors.completeness import WindowReport
-from psp_dashboard.sync.records import NormalizedTransaction, Source
+from psp_dashboard.sync.records import NormalizedTransaction, Stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,11 @@ class RawPage:
 class Connector(Protocol):
     """What the sync pipeline needs from a source."""
 
-    source: Source
+    @property
+    def source(self) -> Stream:
+        """What a run is of: names its state, runs, lock and quarantine (read-only here,
+        so a connector may declare a narrower literal)."""
+        ...
 
     def pages(self, state: Mapping[str, str]) -> AsyncGenerator[RawPage, None]:
         """Raw pages from `state` onwards; an async generator, iterate it to the end

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceStatus } from '@/lib/api/types';
-import { freshness, freshnessTone } from './freshness';
+import { freshness, freshnessTone, readsNote } from './freshness';
 
 const now = new Date('2026-03-02T12:00:00Z');
 function src(source: SourceStatus['source'], status: SourceStatus['status'], lastOk: string): SourceStatus {
@@ -52,5 +52,23 @@ describe('freshness', () => {
   it('turns red only when the stalest synced source is over an hour old', () => {
     const f = freshness({ sources: [src('vima', 'idle', '2026-03-02T10:00:00Z')] }, now)!;
     expect(freshnessTone(f.age, false, false)).toBe('failed');
+  });
+});
+
+describe('readsNote', () => {
+  const at = '2026-03-02T11:59:56Z';
+  it('says nothing without a replica', () => {
+    expect(readsNote(undefined)).toBeNull();
+    expect(readsNote({ source: 'primary', replica_configured: false, as_of: at, lag_seconds: null })).toBeNull();
+  });
+  it('names the replica and its lag, or the primary it fell back to', () => {
+    expect(readsNote({ source: 'replica', replica_configured: true, as_of: at, lag_seconds: 0 })).toBe('replica');
+    expect(readsNote({ source: 'replica', replica_configured: true, as_of: at, lag_seconds: 4.4 })).toBe('replica, 4 s behind');
+    expect(readsNote({ source: 'primary', replica_configured: true, as_of: at, lag_seconds: 95 })).toBe(
+      'primary (replica 95 s behind)',
+    );
+    expect(readsNote({ source: 'primary', replica_configured: true, as_of: at, lag_seconds: null })).toBe(
+      'primary (replica unreachable)',
+    );
   });
 });

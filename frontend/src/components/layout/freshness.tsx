@@ -55,6 +55,17 @@ export function freshnessTone(age: number | null, failing: boolean, incomplete =
 const SOURCE_LABEL: Record<string, string> = { vima: 'Vima', payshack: 'PayShack' };
 
 /**
+ * Which database the figures were read from, when a read replica is configured (null
+ * otherwise): "replica, 4 s behind", or the primary while the replica lags or is down.
+ */
+export function readsNote(reads: SyncStatus['reads'] | undefined): string | null {
+  if (!reads?.replica_configured) return null;
+  const lag = reads.lag_seconds == null ? null : Math.round(reads.lag_seconds);
+  if (reads.source === 'replica') return lag ? `replica, ${lag} s behind` : 'replica';
+  return lag == null ? 'primary (replica unreachable)' : `primary (replica ${lag} s behind)`;
+}
+
+/**
  * The freshness of the figures on screen. Says nothing until /sync/status has answered
  * (a placeholder keeps the layout still), so a first load never flashes a wrong state.
  */
@@ -75,6 +86,7 @@ export function FreshnessBadge() {
   const notes = [
     f.ts && never ? `${never} never synced` : null,
     f.failing ? 'sync failing' : f.incomplete ? 'sync incomplete' : null,
+    readsNote(q.data?.reads),
   ].filter(Boolean);
   return (
     <Badge

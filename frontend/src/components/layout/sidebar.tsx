@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, Bell, LayoutDashboard, RefreshCw, Scale, Settings } from 'lucide-react';
+import { ArrowLeftRight, Bell, Building2, Compass, FileText, LayoutDashboard, RefreshCw, Scale, Settings } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -11,8 +11,11 @@ const NAV = [
   { href: '/', label: 'Dashboard', icon: LayoutDashboard },
   { href: '/transactions/', label: 'Transactions', icon: ArrowLeftRight },
   { href: '/reconciliation/', label: 'Reconciliation', icon: Scale },
+  { href: '/explore/', label: 'Explore', icon: Compass },
   { href: '/sync/', label: 'Sync', icon: RefreshCw },
   { href: '/alerts/', label: 'Alerts', icon: Bell },
+  { href: '/reports/', label: 'Reports', icon: FileText },
+  { href: '/clients/', label: 'Clients', icon: Building2 },
 ] as const;
 
 export function normalizePath(p: string | null): string {

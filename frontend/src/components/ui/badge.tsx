@@ -1,6 +1,6 @@
 import type { HTMLAttributes } from 'react';
 import { cn } from './cn';
-import type { Source } from '@/lib/api/types';
+import type { Source, SyncStream } from '@/lib/api/types';
 
 export type Tone = 'success' | 'failed' | 'pending' | 'info' | 'neutral' | 'accent' | 'vima' | 'payshack';
 
@@ -62,7 +62,11 @@ export function statusTone(status: string | null | undefined): Tone {
 }
 
 /** How the sources are written in the UI. */
-export const SOURCE_NAME: Record<Source, string> = { vima: 'Vima', payshack: 'PayShack' };
+export const SOURCE_NAME: Record<SyncStream, string> = {
+  vima: 'Vima',
+  payshack: 'PayShack',
+  payshack_payouts: 'PayShack pay-outs',
+};
 
 export function SourceBadge({ source }: { source: string }) {
   const tone: Tone = source === 'vima' ? 'vima' : source === 'payshack' ? 'payshack' : 'neutral';

@@ -17,8 +17,10 @@ import {
 import { ByProjectCard, BySourceCard } from './breakdown-cards';
 import { HeatmapCard, StatusSplitCard, TrendCard } from './chart-cards';
 import { KpiSection } from './kpi-section';
+import { NetFlowCard } from './net-flow-card';
 import { OverviewFilterBar } from './overview-filters';
 import { RecentCard } from './recent-card';
+import { UpiKpis } from '@/features/upi/upi-kpis';
 
 /**
  * The dashboard: filters in the URL, then cards that each subscribe to their own query
@@ -65,6 +67,7 @@ export function OverviewPage() {
       </div>
 
       <KpiSection query={query} />
+      <UpiKpis query={query} />
 
       <div className="mb-6 grid grid-cols-1 gap-4 xl:grid-cols-3">
         <TrendCard
@@ -80,6 +83,7 @@ export function OverviewPage() {
         <ByProjectCard query={query} />
         <BySourceCard query={query} />
       </div>
+      <NetFlowCard query={query} />
 
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-3">
         <HeatmapCard query={query} tz={filters.tz} />

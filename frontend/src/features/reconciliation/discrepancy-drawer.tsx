@@ -16,6 +16,7 @@ import { formatCount, formatMoney } from '@/lib/money';
 import { DuplicatesTable, SidesTable } from './discrepancy-sides';
 import { discrepancyKind, TYPE_LABEL } from './labels';
 import { OwnerControl } from './owner-control';
+import { CounterpartNote, RefetchPanel, SuggestedMatches, type Counterpart } from './refetch-suggestions';
 import { workbenchCall } from './workbench-api';
 import type { DiscrepancyDetail } from './workbench-types';
 
@@ -71,6 +72,7 @@ function Section({ title, children, testId }: { title: string; children: React.R
 
 function DetailView({ d, mayEdit, tz }: { d: DiscrepancyDetail; mayEdit: boolean; tz: TimeZone }) {
   const kind = discrepancyKind(d);
+  const counterpart = (d as { counterpart?: Counterpart | null }).counterpart;
   const differences: string[] = [];
   if (d.amount_diff !== null && d.amount_diff !== undefined && formatMoney(d.amount_diff, { symbol: false }) !== '0.00')
     differences.push(`Amount: Vima − PayShack = ${formatMoney(d.amount_diff, { signed: true })}`);
@@ -108,9 +110,27 @@ function DetailView({ d, mayEdit, tz }: { d: DiscrepancyDetail; mayEdit: boolean
         )}
       </Section>
 
+      {counterpart ? (
+        <Section title="Counterpart outside the window">
+          <CounterpartNote c={counterpart} tz={tz} />
+        </Section>
+      ) : null}
+
       <Section title={`Both sides (${tzLabel(tz)})`}>
         <SidesTable d={d} tz={tz} />
       </Section>
+
+      {mayEdit && d.client_operation_id ? (
+        <Section title="Re-fetch from providers" testId="discrepancy-refetch">
+          <RefetchPanel id={d.id} />
+        </Section>
+      ) : null}
+
+      {kind.startsWith('missing') ? (
+        <Section title="Suggested matches" testId="discrepancy-suggestions">
+          <SuggestedMatches id={d.id} mayEdit={mayEdit} tz={tz} />
+        </Section>
+      ) : null}
 
       {d.duplicates?.length ? (
         <Section title={`Duplicate rows (${d.duplicates.length})`}>

@@ -107,7 +107,8 @@ export function SidesTable({ d, tz }: { d: DiscrepancyDetail; tz: TimeZone }) {
               data-testid={`side-row-${r.key}`}
               data-differs={differs ? 'true' : undefined}
             >
-              <th scope="row" className="py-1.5 pr-2 text-left font-normal text-muted">
+              {/* On the tinted row of a difference, muted text falls below AA contrast. */}
+              <th scope="row" className={cn('py-1.5 pr-2 text-left font-normal', differs ? 'text-fg-2' : 'text-muted')}>
                 {r.label}
                 {differs ? (
                   <span className="ml-1 font-semibold text-fg" title="The sides differ">

@@ -9,6 +9,7 @@ import { QueryView } from '@/components/ui/states';
 import type { ReconRun } from '@/lib/api/types';
 import { formatDate, formatDateTime, formatDuration, type TimeZone } from '@/lib/dates';
 import { formatCount } from '@/lib/money';
+import { RunAmendments } from './refetch-suggestions';
 import { useReconRuns } from './use-recon-run';
 
 const count = (header: string, key: 'total_transactions' | 'matched' | 'discrepancies' | 'missing'): Column<ReconRun> => ({
@@ -45,6 +46,13 @@ export function RunHistoryCard({ date, tz }: { date: string; tz: TimeZone }) {
       count('Discrepancies', 'discrepancies'),
       count('Missing', 'missing'),
       {
+        id: 'amended',
+        header: 'Amended',
+        align: 'right',
+        cellClassName: 'font-mono text-caption',
+        cell: (r) => formatCount((r as { amendment_count?: number }).amendment_count ?? 0),
+      },
+      {
         id: 'took',
         header: 'Took',
         align: 'right',
@@ -65,7 +73,14 @@ export function RunHistoryCard({ date, tz }: { date: string; tz: TimeZone }) {
           empty={{ when: (data) => data.items.length === 0, title: 'No runs for this day yet' }}
         >
           {(data) => (
-            <DataTable variant="list" testId="recon-runs" columns={columns} data={data.items} getRowId={(r) => r.run_id} />
+            <>
+              <DataTable variant="list" testId="recon-runs" columns={columns} data={data.items} getRowId={(r) => r.run_id} />
+              {data.items
+                .filter((r) => ((r as { amendment_count?: number }).amendment_count ?? 0) > 0)
+                .map((r) => (
+                  <RunAmendments key={r.run_id} runId={r.run_id} tz={tz} />
+                ))}
+            </>
           )}
         </QueryView>
       </div>

@@ -1,6 +1,6 @@
 /** Words and numbers of the sync page, kept apart from the components so they can be tested. */
 import type { Tone } from '@/components/ui/badge';
-import type { LastRun, Source, SourceState, SyncRun, WindowCompleteness } from '@/lib/api/types';
+import type { LastRun, SourceState, SyncRun, SyncStream, WindowCompleteness } from '@/lib/api/types';
 import { formatDate, formatDuration, formatRelative, isIsoDate, secondsSince } from '@/lib/dates';
 import type { RunRange } from './backfill-types';
 import { formatCount } from '@/lib/money';
@@ -8,7 +8,7 @@ import { formatCount } from '@/lib/money';
 export { SOURCE_NAME } from '@/components/ui/badge';
 
 /** What one synced record of a source is called in sentences. */
-const RECORD_NOUN: Record<Source, string> = { vima: 'transactions', payshack: 'pay-ins' };
+const RECORD_NOUN: Record<SyncStream, string> = { vima: 'transactions', payshack: 'pay-ins', payshack_payouts: 'pay-outs' };
 
 export function lagText(seconds: number | null): string {
   if (seconds === null) return '—';
@@ -46,7 +46,7 @@ export function sourceHealth(status: SourceState): { tone: Tone; label: string }
  * worth saying (no run yet, or a run that stated nothing and was not incomplete).
  */
 export function completenessSentence(
-  source: Source,
+  source: SyncStream,
   status: SourceState,
   lastRun: LastRun | null | undefined,
 ): { text: string; warn: boolean } | null {

@@ -12,6 +12,7 @@ import { apiSend } from '@/lib/api/client';
 import { useAuth } from '@/lib/app/auth';
 import { whyNot } from '@/lib/app/permissions';
 import { usePreferences } from '@/lib/app/preferences';
+import { MirrorCard } from '@/features/explore/mirror-card';
 import { BackfillForm } from './backfill-form';
 import { QuarantineTable } from './quarantine-table';
 import { RunsTable } from './runs-table';
@@ -64,6 +65,7 @@ export function SyncPage() {
           {(data) => data.sources.map((s) => <SourceCard key={s.source} s={s} tz={tz} triggerReason={triggerReason} />)}
         </QueryView>
       </div>
+      <MirrorCard tz={tz} />
       <div className="mb-6">
         <BackfillForm roleReason={whyNot(me?.role, 'sync.backfill')} tz={tz} />
       </div>

@@ -16,6 +16,8 @@ import { usePreferences } from '@/lib/app/preferences';
 import { formatDateTime, tzLabel, type TimeZone } from '@/lib/dates';
 import { formatMoney, parseDecimal } from '@/lib/money';
 import type { Payment } from './tx-types';
+import { RefetchFromProviders } from './refetch-button';
+import { StatusTimeline } from '@/features/upi/status-timeline';
 
 /** "IN · India" from an ISO 3166 alpha-2 code (Intl names; no flag images or emoji fonts needed). */
 export function countryLabel(code: string | null | undefined): string {
@@ -97,6 +99,7 @@ export function TransactionDrawer({
       >
         {(t) => (
           <>
+            <RefetchFromProviders id={t.id} />
             <TransactionDetailView
               t={t}
               tz={tz}
@@ -184,6 +187,7 @@ function TransactionDetailView({
         <Field label="Updated" value={formatDateTime(t.updated_at, tz)} copy={t.updated_at} />
         <Field label="Completed" value={formatDateTime(t.completed_at, tz)} copy={t.completed_at} />
       </Section>
+      <StatusTimeline id={t.id} tz={tz} upi={t.upi} />
       <section>
         <div className="mb-1 flex items-center justify-between">
           <button

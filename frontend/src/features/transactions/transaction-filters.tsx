@@ -7,8 +7,8 @@ import { SOURCE_NAME } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { DateField } from '@/components/ui/date-field';
 import { ChoiceSelect, Input } from '@/components/ui/input';
-import { SOURCES, TX_STATUSES, type Role } from '@/lib/api/types';
-import { searchHint, TX_DEFAULTS, type TxFilters } from '@/lib/filters';
+import { DIRECTIONS, SOURCES, TX_STATUSES, type Role } from '@/lib/api/types';
+import { searchHint, TX_DEFAULTS, UPI_FLAGS, type TxFilters } from '@/lib/filters';
 
 /** How long typing may pause before the search runs (a search is one indexed query). */
 export const SEARCH_DEBOUNCE_MS = 350;
@@ -93,6 +93,24 @@ export function TransactionFilterBar({
         any="All statuses"
         onChange={(status) => apply({ status })}
         data-testid="tx-status"
+      />
+      <ChoiceSelect
+        aria-label="Direction"
+        value={filters.direction}
+        values={DIRECTIONS}
+        any="Pay-ins and pay-outs"
+        option={(d) => (d === 'payin' ? 'Pay-ins' : 'Pay-outs')}
+        onChange={(direction) => apply({ direction })}
+        data-testid="tx-direction"
+      />
+      <ChoiceSelect
+        aria-label="UPI flag"
+        value={filters.flag}
+        values={UPI_FLAGS}
+        any="Any UPI flag"
+        option={(f) => (f === 'deemed' ? 'Deemed (stuck)' : 'Reversed')}
+        onChange={(flag) => apply({ flag })}
+        data-testid="tx-flag"
       />
       <div className="flex items-center gap-2">
         <DateField

@@ -5,7 +5,8 @@ import { Download, Eye, Link2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { PageHeader } from '@/components/layout/app-shell';
 import { ExportMenu } from '@/components/shared/export-menu';
-import { SourceBadge, StatusBadge } from '@/components/ui/badge';
+import { Badge, SourceBadge, StatusBadge } from '@/components/ui/badge';
+import { UpiChip } from '@/features/upi/upi-chip';
 import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { DataTable, type Column } from '@/components/ui/data-table';
@@ -127,6 +128,19 @@ export function TransactionsPage() {
         ),
       },
       {
+        id: 'direction',
+        header: 'Direction',
+        enableSorting: false,
+        cell: ({ row: t }) =>
+          t.direction === 'payout' ? (
+            <Badge tone="accent" title="A PayShack pay-out: money sent out" data-testid="payout-chip">
+              Pay-out
+            </Badge>
+          ) : (
+            <span className="text-caption text-muted">Pay-in</span>
+          ),
+      },
+      {
         id: 'id',
         header: 'ID',
         enableSorting: false,
@@ -167,9 +181,13 @@ export function TransactionsPage() {
             <span className="flex items-center gap-1" title="The two sides disagree">
               <StatusBadge status={t.status} />
               <StatusBadge status={other.status} />
+              <UpiChip upi={t.upi} />
             </span>
           ) : (
-            <StatusBadge status={t.status} />
+            <span className="flex items-center gap-1">
+              <StatusBadge status={t.status} />
+              <UpiChip upi={t.upi} />
+            </span>
           ),
       },
       {

@@ -194,6 +194,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/analytics/breakdown': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Transactions grouped by any dimensions over any period (ClickHouse or PostgreSQL) */
+    get: operations['analytics_breakdown'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/mirror': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The ClickHouse mirror: configured, rows, watermark, lag, last error */
+    get: operations['analytics_mirror'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit': {
     parameters: {
       query?: never;
@@ -466,6 +500,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/metrics/net-flow': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Net flow per project and day: successful pay-ins (each payment once) less successful PayShack pay-outs */
+    get: operations['metrics_net_flow'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/metrics/overview': {
     parameters: {
       query?: never;
@@ -526,6 +577,108 @@ export interface paths {
     };
     /** The payment a transaction is part of: its record and PayShack counterpart */
     get: operations['payments_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payshack/clients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** PayShack clients with balance, project and the last refresh */
+    get: operations['list_payshack_clients'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payshack/clients/{client_id}/balances': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A client's balance over a range of UTC days (default: the last 30) */
+    get: operations['payshack_client_balances'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payshack/clients/{client_id}/project': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Map a client to a project (null: back to the default); re-labels its rows */
+    put: operations['set_payshack_client_project'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payshack/reference/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refresh clients, balances, resellers and service providers now */
+    post: operations['refresh_payshack_reference'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payshack/resellers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** PayShack resellers */
+    get: operations['list_payshack_resellers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payshack/service-providers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** PayShack service providers */
+    get: operations['list_payshack_service_providers'];
     put?: never;
     post?: never;
     delete?: never;
@@ -636,6 +789,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/reconciliation/discrepancies/{discrepancy_id}/refetch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask both providers for this key again and re-classify it in the current run */
+    post: operations['reconciliation_refetch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reconciliation/discrepancies/{discrepancy_id}/resolve': {
     parameters: {
       query?: never;
@@ -647,6 +817,23 @@ export interface paths {
     put?: never;
     /** Acknowledge, resolve or reopen a discrepancy (analysts and admins) */
     post: operations['reconciliation_resolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reconciliation/discrepancies/{discrepancy_id}/suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Likely counterparts of a missing row, ranked, with the reason */
+    get: operations['reconciliation_suggestions'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -704,6 +891,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/reconciliation/runs/{run_id}/amendments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The run's amendments (keys re-classified after a re-fetch), oldest first */
+    get: operations['reconciliation_run_amendments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reconciliation/runs/{run_id}/changes': {
     parameters: {
       query?: never;
@@ -724,6 +928,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/reconciliation/suggestions/{suggestion_id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm a suggested match: the pair is resolved as matched by hand */
+    post: operations['reconciliation_suggestion_confirm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reconciliation/suggestions/{suggestion_id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Dismiss a suggested match: never suggested again for this pair */
+    post: operations['reconciliation_suggestion_dismiss'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reconciliation/summary': {
     parameters: {
       query?: never;
@@ -735,6 +973,76 @@ export interface paths {
     get: operations['reconciliation_summary'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Delivery history, newest first */
+    get: operations['list_report_deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every report schedule with its next run and last delivery */
+    get: operations['list_report_schedules'];
+    put?: never;
+    /** Schedule a daily summary or a weekly reconciliation report */
+    post: operations['create_report_schedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/schedules/{schedule_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a schedule and its delivery history */
+    delete: operations['delete_report_schedule'];
+    options?: never;
+    head?: never;
+    /** Change a schedule (a new time or zone sends from the next due time on) */
+    patch: operations['update_report_schedule'];
+    trace?: never;
+  };
+  '/api/v1/reports/schedules/{schedule_id}/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the report now (the delivery is queued; see its status in the history) */
+    post: operations['run_report_schedule'];
     delete?: never;
     options?: never;
     head?: never;
@@ -860,6 +1168,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sync/workers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live worker processes and the job ticks they hold */
+    get: operations['sync_workers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tokens': {
     parameters: {
       query?: never;
@@ -921,6 +1246,40 @@ export interface paths {
     };
     /** One transaction with the provider's raw record */
     get: operations['transactions_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/transactions/{transaction_id}/refetch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask both providers for this transaction's key again; re-classify it */
+    post: operations['transactions_refetch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/transactions/{transaction_id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every status the transaction was seen with across syncs, oldest first */
+    get: operations['transactions_timeline'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1065,6 +1424,56 @@ export interface components {
     AlertSummaryEnvelope: {
       data: components['schemas']['AlertSummary'];
     };
+    /** Amendment */
+    Amendment: {
+      /**
+       * After
+       * @description The same after re-classification
+       */
+      after: string[];
+      /**
+       * At
+       * Format: date-time
+       */
+      at: string;
+      /**
+       * Before
+       * @description The key's rows before: API types, `matched`
+       */
+      before: string[];
+      /**
+       * By
+       * @description E-mail of who asked
+       */
+      by: string;
+      /** Client Operation Id */
+      client_operation_id: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /**
+       * Reason
+       * @description `refetch`: the key was asked of the providers again
+       */
+      reason: string;
+      /**
+       * Recon Date
+       * Format: date
+       */
+      recon_date: string;
+      /**
+       * Run Id
+       * Format: uuid
+       */
+      run_id: string;
+    };
+    /** AmendmentList */
+    AmendmentList: {
+      /** Data */
+      data: components['schemas']['Amendment'][];
+    };
     /** AssignRequest */
     AssignRequest: {
       /**
@@ -1165,7 +1574,7 @@ export interface components {
        * Source
        * @enum {string}
        */
-      source: 'vima' | 'payshack';
+      source: 'vima' | 'payshack' | 'payshack_payouts';
       /** Status */
       status: string;
       /**
@@ -1231,7 +1640,7 @@ export interface components {
        * Source
        * @enum {string}
        */
-      source: 'vima' | 'payshack';
+      source: 'vima' | 'payshack' | 'payshack_payouts';
       /** Status */
       status: string;
       /**
@@ -1266,7 +1675,7 @@ export interface components {
        * Source
        * @enum {string}
        */
-      source: 'vima' | 'payshack';
+      source: 'vima' | 'payshack' | 'payshack_payouts';
       /**
        * To Date
        * Format: date
@@ -1303,6 +1712,125 @@ export interface components {
       /** Data */
       data: components['schemas']['Backfill'][];
       meta: components['schemas']['psp_dashboard__sync__schemas__PageMeta'];
+    };
+    /** BalanceHistory */
+    BalanceHistory: {
+      /**
+       * Items
+       * @description The balance at the range's start, each change inside it, and the balance at the last refresh inside it (a step series)
+       */
+      items: components['schemas']['BalancePoint'][];
+    };
+    /** BalancePoint */
+    BalancePoint: {
+      /**
+       * At
+       * Format: date-time
+       */
+      at: string;
+      /**
+       * Balance
+       * @description Exact decimal, at most 4 decimals
+       */
+      balance: number;
+    };
+    /** Breakdown */
+    Breakdown: {
+      /**
+       * As Of
+       * @description PostgreSQL: the query time; ClickHouse: the mirror's caught-up time
+       */
+      as_of: string | null;
+      /** Dimensions */
+      dimensions: string[];
+      /**
+       * Engine
+       * @enum {string}
+       */
+      engine: 'clickhouse' | 'postgresql';
+      /**
+       * From Date
+       * @description YYYY-MM-DD, inclusive, in `timezone`
+       */
+      from_date: string;
+      /** Rows */
+      rows: components['schemas']['BreakdownRow'][];
+      /** Timezone */
+      timezone: string;
+      /**
+       * To Date
+       * @description YYYY-MM-DD, inclusive, in `timezone`
+       */
+      to_date: string;
+      /** @description Over every matching row, not only `rows` */
+      totals: components['schemas']['BreakdownTotals'];
+      /**
+       * Truncated
+       * @description More groups than `limit` (the biggest are shown)
+       */
+      truncated: boolean;
+    };
+    /** BreakdownEnvelope */
+    BreakdownEnvelope: {
+      data: components['schemas']['Breakdown'];
+    };
+    /** BreakdownRow */
+    BreakdownRow: {
+      /**
+       * Amount
+       * @description Exact sum of `amount`
+       */
+      amount: number;
+      /**
+       * Count
+       * @description Transactions (rows, one per source)
+       */
+      count: number;
+      /**
+       * Keys
+       * @description The group's value of each requested dimension (null: not set)
+       */
+      keys: {
+        [key: string]: string | number | null;
+      };
+      /**
+       * Success Amount
+       * @description Exact sum of their amounts
+       */
+      success_amount: number;
+      /**
+       * Success Count
+       * @description Of them with status success
+       */
+      success_count: number;
+    };
+    /** BreakdownTotals */
+    BreakdownTotals: {
+      /**
+       * Amount
+       * @description Exact sum of `amount`
+       */
+      amount: number;
+      /**
+       * Count
+       * @description Transactions (rows, one per source)
+       */
+      count: number;
+      /**
+       * Groups
+       * @description Groups in the whole answer, before `limit`
+       */
+      groups: number;
+      /**
+       * Success Amount
+       * @description Exact sum of their amounts
+       */
+      success_amount: number;
+      /**
+       * Success Count
+       * @description Of them with status success
+       */
+      success_count: number;
     };
     /** BulkResolveRequest */
     BulkResolveRequest: {
@@ -1503,6 +2031,62 @@ export interface components {
     ChannelTestEnvelope: {
       data: components['schemas']['ChannelTest'];
     };
+    /** Client */
+    Client: {
+      /**
+       * Active
+       * @description False once PayShack no longer lists the client
+       */
+      active: boolean;
+      /**
+       * Balance
+       * @description As of refreshed_at; null if never read
+       */
+      balance: number | null;
+      /** Client Id */
+      client_id: string;
+      /** Currency */
+      currency: string;
+      /** Name */
+      name: string;
+      /**
+       * Project
+       * @description The project its pay-ins are counted under
+       */
+      project: string | null;
+      /**
+       * Project Source
+       * @description admin: set on the Clients page; env: PAYSHACK_CLIENT_PROJECTS; none
+       * @enum {string}
+       */
+      project_source: 'admin' | 'env' | 'none';
+      /**
+       * Refreshed At
+       * Format: date-time
+       */
+      refreshed_at: string;
+      /** Reseller Id */
+      reseller_id: string | null;
+      /** Reseller Name */
+      reseller_name: string | null;
+    };
+    /** ClientList */
+    ClientList: {
+      /** Items */
+      items: components['schemas']['Client'][];
+      /** Last Attempt At */
+      last_attempt_at: string | null;
+      /**
+       * Last Error
+       * @description Why the latest refresh failed; null if it worked
+       */
+      last_error: string | null;
+      /**
+       * Refreshed At
+       * @description Last successful refresh
+       */
+      refreshed_at: string | null;
+    };
     /** Comment */
     Comment: {
       /**
@@ -1578,6 +2162,14 @@ export interface components {
       period: components['schemas']['PeriodOut'];
       total: components['schemas']['Figure'];
     };
+    /** ConfirmRequest */
+    ConfirmRequest: {
+      /**
+       * Note
+       * @description Why the pair is one payment
+       */
+      note: string;
+    };
     /** CountAmount */
     CountAmount: {
       /**
@@ -1587,6 +2179,29 @@ export interface components {
       amount: number;
       /** Count */
       count: number;
+    };
+    /** Counterpart */
+    Counterpart: {
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Offset Text
+       * @description e.g. the counterpart is 2 h 50 min later, outside …
+       */
+      offset_text: string;
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: 'vima' | 'payshack';
+      /**
+       * Transaction Id
+       * Format: uuid
+       */
+      transaction_id: string;
     };
     /** CreatedToken */
     CreatedToken: {
@@ -1656,6 +2271,93 @@ export interface components {
       /** Total Pages */
       total_pages: number;
     };
+    /**
+     * DataReads
+     * @description Where the dashboard's figures and lists are read from right now (replica.py).
+     */
+    DataReads: {
+      /**
+       * As Of
+       * Format: date-time
+       * @description the data read reflects the primary as of this time
+       */
+      as_of: string;
+      /**
+       * Lag Seconds
+       * @description the read replica's measured lag; null: none configured or unreachable
+       */
+      lag_seconds: number | null;
+      /** Replica Configured */
+      replica_configured: boolean;
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: 'primary' | 'replica';
+    };
+    /** Delivery */
+    Delivery: {
+      /** Attempts */
+      attempts: number;
+      /**
+       * Due At
+       * Format: date-time
+       * @description When it was due (a manual run: when asked)
+       */
+      due_at: string;
+      /** Id */
+      id: number;
+      /** Last Error */
+      last_error: string | null;
+      /**
+       * Next Attempt At
+       * @description While pending: the next attempt
+       */
+      next_attempt_at: string | null;
+      /**
+       * Period From
+       * Format: date
+       * @description First day the report covers, in its zone
+       */
+      period_from: string;
+      /**
+       * Period To
+       * Format: date
+       * @description Last day the report covers, in its zone
+       */
+      period_to: string;
+      /**
+       * Requested By
+       * @description Who asked for a manual run
+       */
+      requested_by: string | null;
+      /**
+       * Schedule Id
+       * Format: uuid
+       */
+      schedule_id: string;
+      /** Sent At */
+      sent_at: string | null;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'pending' | 'sending' | 'sent' | 'failed';
+      /**
+       * Trigger
+       * @enum {string}
+       */
+      trigger: 'schedule' | 'manual';
+    };
+    /** DeliveryEnvelope */
+    DeliveryEnvelope: {
+      data: components['schemas']['Delivery'];
+    };
+    /** DeliveryList */
+    DeliveryList: {
+      /** Data */
+      data: components['schemas']['Delivery'][];
+    };
     /** Discrepancy */
     Discrepancy: {
       /**
@@ -1667,6 +2369,8 @@ export interface components {
       change: ('new' | 'changed_type' | 'unchanged') | null;
       /** Client Operation Id */
       client_operation_id: string | null;
+      /** @description A missing row's key on the other side outside the window (counterparts.py) */
+      counterpart?: components['schemas']['Counterpart'] | null;
       /**
        * Created At
        * Format: date-time
@@ -1762,6 +2466,8 @@ export interface components {
        * @description Oldest first
        */
       comments: components['schemas']['Comment'][];
+      /** @description A missing row's key on the other side outside the window (counterparts.py) */
+      counterpart?: components['schemas']['Counterpart'] | null;
       /**
        * Created At
        * Format: date-time
@@ -1798,6 +2504,8 @@ export interface components {
        * @enum {string}
        */
       match_status: 'discrepancy' | 'missing_vima' | 'missing_payshack';
+      /** @description The suggested match an analyst confirmed */
+      matched_by_hand?: components['schemas']['MatchedByHand'] | null;
       /** Note */
       note: string | null;
       /** @description Who works on it */
@@ -1873,6 +2581,23 @@ export interface components {
       /** Data */
       data: components['schemas']['Discrepancy'][];
       meta: components['schemas']['CursorPageMeta'];
+    };
+    /** DiscrepancyRefetch */
+    DiscrepancyRefetch: {
+      /** @description Null when the day has no run */
+      amendment: components['schemas']['Amendment'] | null;
+      /**
+       * Changed
+       * @description Stored rows or the classification changed
+       */
+      changed: boolean;
+      /** @description The key's row after re-classification; null: the key is matched now */
+      discrepancy: components['schemas']['DiscrepancyDetail'] | null;
+      fetched: components['schemas']['Fetched'];
+    };
+    /** DiscrepancyRefetchEnvelope */
+    DiscrepancyRefetchEnvelope: {
+      data: components['schemas']['DiscrepancyRefetch'];
     };
     /** DiscrepancyShare */
     DiscrepancyShare: {
@@ -1951,6 +2676,25 @@ export interface components {
       transaction_id: string;
       /** Utr */
       utr: string | null;
+    };
+    /** Entry */
+    Entry: {
+      /** Active */
+      active: boolean;
+      /** Id */
+      id: string;
+      /** Name */
+      name: string | null;
+      /**
+       * Refreshed At
+       * Format: date-time
+       */
+      refreshed_at: string;
+    };
+    /** EntryList */
+    EntryList: {
+      /** Items */
+      items: components['schemas']['Entry'][];
     };
     ErrorEnvelope: {
       error: {
@@ -2038,6 +2782,19 @@ export interface components {
     /** FailuresEnvelope */
     FailuresEnvelope: {
       data: components['schemas']['Failures'];
+    };
+    /** Fetched */
+    Fetched: {
+      /**
+       * Payshack
+       * @description Rows PayShack answered for the key
+       */
+      payshack: number;
+      /**
+       * Vima
+       * @description Rows Vima answered for the key
+       */
+      vima: number;
     };
     /** Figure */
     Figure: {
@@ -2204,6 +2961,26 @@ export interface components {
        */
       password: string;
     };
+    /** MatchedByHand */
+    MatchedByHand: {
+      /** At */
+      at: string | null;
+      /** By */
+      by: string | null;
+      /** Note */
+      note: string | null;
+      /**
+       * Side
+       * @enum {string}
+       */
+      side: 'vima' | 'payshack';
+      /**
+       * Transaction Id
+       * Format: uuid
+       * @description The confirmed counterpart
+       */
+      transaction_id: string;
+    };
     /** Me */
     Me: {
       /**
@@ -2252,6 +3029,60 @@ export interface components {
       success_count: number;
       /** Success Rate */
       success_rate: number | null;
+    };
+    /** MirrorStatus */
+    MirrorStatus: {
+      /** Backfill Done */
+      backfill_done: boolean;
+      /**
+       * Caught Up At
+       * @description Start of the last round that sent every change finished before it
+       */
+      caught_up_at: string | null;
+      /** Configured */
+      configured: boolean;
+      /**
+       * Lag Seconds
+       * @description Now minus caught_up_at
+       */
+      lag_seconds: number | null;
+      /** Last Error */
+      last_error: string | null;
+      /** Last Error At */
+      last_error_at: string | null;
+      /** Last Fed At */
+      last_fed_at: string | null;
+      /** Mode */
+      mode: ('server' | 'embedded') | null;
+      /**
+       * Pending Rows
+       * @description Changes not yet sent, counted up to 100,001; null before the first round
+       */
+      pending_rows: number | null;
+      /**
+       * Readable Here
+       * @description This API process can query the mirror (embedded: only beside the worker)
+       */
+      readable_here: boolean;
+      /**
+       * Rows
+       * @description Rows in the mirror after the last round (FINAL)
+       */
+      rows: number | null;
+      /**
+       * Rows Fed
+       * @description Rows sent since the mirror started, repeats included
+       */
+      rows_fed: number;
+      /**
+       * Watermark
+       * @description Last change sent: `<xid>:<row id>`
+       */
+      watermark: string | null;
+    };
+    /** MirrorStatusEnvelope */
+    MirrorStatusEnvelope: {
+      data: components['schemas']['MirrorStatus'];
     };
     /** MissingShare */
     MissingShare: {
@@ -2302,6 +3133,112 @@ export interface components {
        */
       total: number;
     };
+    /** NetFlow */
+    NetFlow: {
+      /**
+       * Currency
+       * @description Always INR: rows in other currencies are left out
+       */
+      currency: string;
+      /**
+       * Items
+       * @description By date, then project (null last)
+       */
+      items: components['schemas']['NetFlowItem'][];
+      period: components['schemas']['PeriodOut'];
+      /**
+       * Projects
+       * @description Addition: the period per project (the items summed), by project
+       */
+      projects: components['schemas']['NetFlowProject'][];
+      totals: components['schemas']['NetFlowTotals'];
+    };
+    /** NetFlowEnvelope */
+    NetFlowEnvelope: {
+      data: components['schemas']['NetFlow'];
+    };
+    /** NetFlowItem */
+    NetFlowItem: {
+      /**
+       * Date
+       * Format: date
+       * @description Calendar day in `timezone`
+       */
+      date: string;
+      /**
+       * Net Amount
+       * @description payin_amount − payout_amount
+       */
+      net_amount: number;
+      /**
+       * Payin Amount
+       * @description Successful pay-ins, each payment once
+       */
+      payin_amount: number;
+      /** Payin Count */
+      payin_count: number;
+      /**
+       * Payout Amount
+       * @description Successful PayShack pay-outs
+       */
+      payout_amount: number;
+      /** Payout Count */
+      payout_count: number;
+      /**
+       * Project
+       * @description null: rows without a project
+       */
+      project: string | null;
+    };
+    /** NetFlowProject */
+    NetFlowProject: {
+      /**
+       * Net Amount
+       * @description payin_amount − payout_amount
+       */
+      net_amount: number;
+      /**
+       * Payin Amount
+       * @description Successful pay-ins, each payment once
+       */
+      payin_amount: number;
+      /** Payin Count */
+      payin_count: number;
+      /**
+       * Payout Amount
+       * @description Successful PayShack pay-outs
+       */
+      payout_amount: number;
+      /** Payout Count */
+      payout_count: number;
+      /**
+       * Project
+       * @description null: rows without a project
+       */
+      project: string | null;
+    };
+    /** NetFlowTotals */
+    NetFlowTotals: {
+      /**
+       * Net Amount
+       * @description payin_amount − payout_amount
+       */
+      net_amount: number;
+      /**
+       * Payin Amount
+       * @description Successful pay-ins, each payment once
+       */
+      payin_amount: number;
+      /** Payin Count */
+      payin_count: number;
+      /**
+       * Payout Amount
+       * @description Successful PayShack pay-outs
+       */
+      payout_amount: number;
+      /** Payout Count */
+      payout_count: number;
+    };
     /** Notification */
     Notification: {
       /** Attempts */
@@ -2344,13 +3281,54 @@ export interface components {
        */
       conversion_rate: number | null;
       /**
+       * Deemed After Minutes
+       * @description Addition: UPI_DEEMED_AFTER_MINUTES
+       */
+      deemed_after_minutes: number;
+      /**
+       * Deemed Amount
+       * @description null when currencies are mixed
+       */
+      deemed_amount: number | null;
+      /**
+       * Deemed Before
+       * Format: date-time
+       * @description Addition: UPI pay-ins created before this instant and still pending are deemed (the request's minute less deemed_after_minutes)
+       */
+      deemed_before: string;
+      /**
+       * Deemed Count
+       * @description Addition: deemed (stuck) UPI payments
+       */
+      deemed_count: number;
+      /**
        * Linked
        * @description Addition: rows of the period that are the counterpart of another row (rows − linked = payments)
        */
       linked: number;
       /** @description Addition: each payment counted once (`total`/`by_status`/`by_source` count rows: a pay-in seen by Vima and PayShack is two rows, one payment) */
       payments: components['schemas']['Payments'];
+      /**
+       * Pending Fresh Amount
+       * @description null when currencies are mixed
+       */
+      pending_fresh_amount: number | null;
+      /**
+       * Pending Fresh Count
+       * @description Addition: pending payments not deemed (payments.by_status.pending − deemed_count)
+       */
+      pending_fresh_count: number;
       period: components['schemas']['PeriodOut'];
+      /**
+       * Reversals Amount
+       * @description null when currencies are mixed
+       */
+      reversals_amount: number | null;
+      /**
+       * Reversals Count
+       * @description Addition: payments of the period seen successful, refunded since
+       */
+      reversals_count: number;
       total: components['schemas']['TotalFigure'];
       trends: components['schemas']['OverviewTrends'];
     };
@@ -2534,6 +3512,14 @@ export interface components {
        */
       timestamp: string;
     };
+    /** ProjectIn */
+    ProjectIn: {
+      /**
+       * Project
+       * @description Project slug; null removes the admin setting (the default applies)
+       */
+      project: string | null;
+    };
     /** ProjectPayments */
     ProjectPayments: {
       /**
@@ -2643,9 +3629,33 @@ export interface components {
        * Source
        * @enum {string}
        */
-      source: 'vima' | 'payshack';
+      source: 'vima' | 'payshack' | 'payshack_payouts';
       /** Source Record Id */
       source_record_id: string | null;
+    };
+    /** RefreshOut */
+    RefreshOut: {
+      /** Balance Changes */
+      balance_changes: number;
+      /** Clients */
+      clients: number;
+      /** Deactivated */
+      deactivated: number;
+      /** Error */
+      error: string | null;
+      /** Rejected */
+      rejected: number;
+      /** Resellers */
+      resellers: number;
+      /** Service Providers */
+      service_providers: number;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'success' | 'failed' | 'skipped' | 'not_configured';
+      /** Unreadable Balances */
+      unreadable_balances: number;
     };
     /** ResolveRequest */
     ResolveRequest: {
@@ -2790,6 +3800,12 @@ export interface components {
     };
     /** Run */
     Run: {
+      /**
+       * Amendment Count
+       * @description Keys re-classified in this run since (GET …/amendments)
+       * @default 0
+       */
+      amendment_count: number;
       /** By Type */
       by_type: {
         [key: string]: number;
@@ -2892,6 +3908,147 @@ export interface components {
        * @description The day to reconcile (YYYY-MM-DD, RECON_TIMEZONE)
        */
       date: string;
+    };
+    /** Schedule */
+    Schedule: {
+      /**
+       * Channel
+       * @enum {string}
+       */
+      channel: 'email' | 'webhook';
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Created By */
+      created_by: string | null;
+      /** Enabled */
+      enabled: boolean;
+      /** Formats */
+      formats: ('csv' | 'xlsx')[];
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: 'daily_summary' | 'weekly_reconciliation';
+      last_delivery: components['schemas']['Delivery'] | null;
+      /** Name */
+      name: string;
+      /**
+       * Next Run At
+       * @description Next due time (UTC); null if disabled
+       */
+      next_run_at: string | null;
+      /** Recipients */
+      recipients: string[];
+      /**
+       * Send At
+       * @description HH:MM, wall-clock time in `timezone`
+       */
+      send_at: string;
+      /** Timezone */
+      timezone: string;
+      /**
+       * Webhook Target
+       * @description The webhook's scheme://host
+       */
+      webhook_target: string | null;
+      /**
+       * Webhook Url Set
+       * @description The URL itself is write-only
+       */
+      webhook_url_set: boolean;
+      /**
+       * Weekday
+       * @description Weekly report: 0 = Monday … 6 = Sunday
+       */
+      weekday: number | null;
+    };
+    /** ScheduleEnvelope */
+    ScheduleEnvelope: {
+      data: components['schemas']['Schedule'];
+    };
+    /** ScheduleIn */
+    ScheduleIn: {
+      /**
+       * Channel
+       * @enum {string}
+       */
+      channel: 'email' | 'webhook';
+      /**
+       * Enabled
+       * @default true
+       */
+      enabled: boolean;
+      /** Formats */
+      formats?: ('csv' | 'xlsx')[];
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: 'daily_summary' | 'weekly_reconciliation';
+      /** Name */
+      name: string;
+      /**
+       * Recipients
+       * @description E-mail addresses
+       */
+      recipients?: string[];
+      /**
+       * Send At
+       * @description HH:MM
+       */
+      send_at: string;
+      /**
+       * Timezone
+       * @description IANA zone
+       */
+      timezone: string;
+      /**
+       * Webhook Url
+       * @description Webhook URL (channel webhook); stored encrypted, never returned
+       */
+      webhook_url?: string | null;
+      /** Weekday */
+      weekday?: number | null;
+    };
+    /** ScheduleList */
+    ScheduleList: {
+      /** Data */
+      data: components['schemas']['Schedule'][];
+    };
+    /** SchedulePatch */
+    SchedulePatch: {
+      /** Channel */
+      channel?: ('email' | 'webhook') | null;
+      /** Enabled */
+      enabled?: boolean | null;
+      /** Formats */
+      formats?: ('csv' | 'xlsx')[] | null;
+      /** Name */
+      name?: string | null;
+      /** Recipients */
+      recipients?: string[] | null;
+      /**
+       * Send At
+       * @description HH:MM
+       */
+      send_at?: string | null;
+      /** Timezone */
+      timezone?: string | null;
+      /**
+       * Webhook Url
+       * @description Webhook URL (channel webhook); stored encrypted, never returned
+       */
+      webhook_url?: string | null;
+      /** Weekday */
+      weekday?: number | null;
     };
     /** Scope */
     Scope: {
@@ -3020,7 +4177,7 @@ export interface components {
        * Source
        * @enum {string}
        */
-      source: 'vima' | 'payshack';
+      source: 'vima' | 'payshack' | 'payshack_payouts';
       /**
        * Status
        * @description incomplete: the last run could not show it read everything the provider says exists (see last_run)
@@ -3029,6 +4186,80 @@ export interface components {
       status: 'idle' | 'running' | 'failed' | 'incomplete';
       /** Watermark */
       watermark?: string | null;
+    };
+    /** SuggestedTransaction */
+    SuggestedTransaction: {
+      /**
+       * Amount
+       * @description Exact decimal, at most 4 decimals
+       */
+      amount: number;
+      /** Client Operation Id */
+      client_operation_id: string | null;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /** Order Id */
+      order_id: string | null;
+      /** Project */
+      project: string | null;
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: 'vima' | 'payshack';
+      /** Status */
+      status: string;
+      /** Utr */
+      utr: string | null;
+    };
+    /** Suggestion */
+    Suggestion: {
+      /**
+       * Id
+       * Format: uuid
+       * @description Stable across re-runs: confirm or dismiss by it
+       */
+      id: string;
+      /**
+       * Rank
+       * @description 1 = the most likely
+       */
+      rank: number;
+      /**
+       * Reason
+       * @enum {string}
+       */
+      reason: 'same_utr' | 'normalized_key' | 'other_project' | 'same_amount_time' | 'outside_window';
+      /** Reason Text */
+      reason_text: string;
+      /**
+       * Side
+       * @enum {string}
+       */
+      side: 'vima' | 'payshack';
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'open' | 'confirmed';
+      transaction: components['schemas']['SuggestedTransaction'];
+    };
+    /** SuggestionList */
+    SuggestionList: {
+      /** Items */
+      items: components['schemas']['Suggestion'][];
+    };
+    /** SuggestionListEnvelope */
+    SuggestionListEnvelope: {
+      data: components['schemas']['SuggestionList'];
     };
     /** Summary */
     Summary: {
@@ -3134,7 +4365,7 @@ export interface components {
        * Source
        * @enum {string}
        */
-      source: 'vima' | 'payshack';
+      source: 'vima' | 'payshack' | 'payshack_payouts';
       /**
        * Started At
        * Format: date-time
@@ -3165,12 +4396,66 @@ export interface components {
     };
     /** SyncStatus */
     SyncStatus: {
+      reads?: components['schemas']['DataReads'] | null;
       /** Sources */
       sources: components['schemas']['SourceStatus'][];
     };
     /** SyncStatusEnvelope */
     SyncStatusEnvelope: {
       data: components['schemas']['SyncStatus'];
+    };
+    /** Timeline */
+    Timeline: {
+      /**
+       * Items
+       * @description Oldest first
+       */
+      items: components['schemas']['TimelineItem'][];
+      /** @description Present when the row is reversed */
+      reversal: components['schemas']['TimelineReversal'] | null;
+    };
+    /** TimelineEnvelope */
+    TimelineEnvelope: {
+      data: components['schemas']['Timeline'];
+    };
+    /** TimelineItem */
+    TimelineItem: {
+      /**
+       * Original Status
+       * @description The provider's own status
+       */
+      original_status: string | null;
+      /**
+       * Seen At
+       * Format: date-time
+       * @description When ingestion first stored this status
+       */
+      seen_at: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'success' | 'failed' | 'pending' | 'refunded';
+      /**
+       * Sync Run Id
+       * @description The sync run that saw it; null for rows stored before the history
+       */
+      sync_run_id: string | null;
+    };
+    /** TimelineReversal */
+    TimelineReversal: {
+      /** Age Seconds */
+      age_seconds: number;
+      /**
+       * Paid Seen At
+       * Format: date-time
+       */
+      paid_seen_at: string;
+      /**
+       * Reversed Seen At
+       * Format: date-time
+       */
+      reversed_seen_at: string;
     };
     /** Token */
     Token: {
@@ -3282,6 +4567,12 @@ export interface components {
       created_at: string;
       /** Currency */
       currency: string;
+      /**
+       * Direction
+       * @description payin: money in; payout: a PayShack pay-out (money out)
+       * @enum {string}
+       */
+      direction: 'payin' | 'payout';
       /** Fee */
       fee: number | null;
       /**
@@ -3317,6 +4608,8 @@ export interface components {
       status: 'success' | 'failed' | 'pending' | 'refunded';
       /** Updated At */
       updated_at: string | null;
+      /** @description Addition: deemed / reversed (docs/upi.md) */
+      upi: components['schemas']['UpiFlags'];
       /**
        * User Email
        * @description Masked for viewers
@@ -3357,6 +4650,12 @@ export interface components {
       created_at: string;
       /** Currency */
       currency: string;
+      /**
+       * Direction
+       * @description payin: money in; payout: a PayShack pay-out (money out)
+       * @enum {string}
+       */
+      direction: 'payin' | 'payout';
       /** Fee */
       fee: number | null;
       /**
@@ -3402,6 +4701,8 @@ export interface components {
       status: 'success' | 'failed' | 'pending' | 'refunded';
       /** Updated At */
       updated_at: string | null;
+      /** @description Addition: deemed / reversed (docs/upi.md) */
+      upi: components['schemas']['UpiFlags'];
       /**
        * User Email
        * @description Masked for viewers
@@ -3431,6 +4732,21 @@ export interface components {
       /** Data */
       data: components['schemas']['Transaction'][];
       meta: components['schemas']['psp_dashboard__transactions__schemas__PageMeta'];
+    };
+    /** TransactionRefetch */
+    TransactionRefetch: {
+      /**
+       * Amendments
+       * @description One per day whose run reports the key
+       */
+      amendments: components['schemas']['Amendment'][];
+      /** Changed */
+      changed: boolean;
+      transaction: components['schemas']['TransactionDetail'];
+    };
+    /** TransactionRefetchEnvelope */
+    TransactionRefetchEnvelope: {
+      data: components['schemas']['TransactionRefetch'];
     };
     /**
      * TransactionsLink
@@ -3500,7 +4816,7 @@ export interface components {
     /** TriggerRequest */
     TriggerRequest: {
       /** Source */
-      source?: ('vima' | 'payshack') | null;
+      source?: ('vima' | 'payshack' | 'payshack_payouts') | null;
     };
     /** TriggerResult */
     TriggerResult: {
@@ -3510,12 +4826,33 @@ export interface components {
        * Source
        * @enum {string}
        */
-      source: 'vima' | 'payshack' | 'all';
+      source: 'vima' | 'payshack' | 'payshack_payouts' | 'all';
       /**
        * Status
        * @constant
        */
       status: 'triggered';
+    };
+    /**
+     * UpiFlags
+     * @description UPI-aware status (docs/upi.md).
+     */
+    UpiFlags: {
+      /**
+       * Deemed
+       * @description A UPI pay-in still pending UPI_DEEMED_AFTER_MINUTES after creation
+       */
+      deemed: boolean;
+      /**
+       * Reversal Age Seconds
+       * @description From the last success seen to the refund seen; null unless reversed
+       */
+      reversal_age_seconds: number | null;
+      /**
+       * Reversed
+       * @description Refunded now, seen successful by an earlier sync
+       */
+      reversed: boolean;
     };
     /** User */
     User: {
@@ -3619,6 +4956,55 @@ export interface components {
       unit: 'rows' | 'pages';
       /** Window */
       window: string;
+    };
+    /** WorkerHolding */
+    WorkerHolding: {
+      /** Job */
+      job: string;
+      /**
+       * Tick
+       * Format: date-time
+       * @description the scheduled fire it claimed (ticks.py)
+       */
+      tick: string;
+    };
+    /**
+     * WorkerInfo
+     * @description A live `psp worker` (or `psp run`) process: announced within its lease.
+     */
+    WorkerInfo: {
+      /**
+       * Holding
+       * @description claimed ticks it is running now
+       */
+      holding: components['schemas']['WorkerHolding'][];
+      /** Host */
+      host: string;
+      /**
+       * Id
+       * @description host:pid:random, new at each start of a process
+       */
+      id: string;
+      /**
+       * Jobs
+       * @description the jobs scheduled in it
+       */
+      jobs: string[];
+      /**
+       * Running
+       * @description jobs running in it now (scheduled or manual)
+       */
+      running: string[];
+      /**
+       * Started At
+       * Format: date-time
+       */
+      started_at: string;
+    };
+    /** WorkersEnvelope */
+    WorkersEnvelope: {
+      /** Data */
+      data: components['schemas']['WorkerInfo'][];
     };
     /** PageMeta */
     psp_dashboard__alerts__schemas__PageMeta: {
@@ -4723,6 +6109,185 @@ export interface operations {
       };
     };
   };
+  analytics_breakdown: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated, up to 6 of: project, source, status, direction, method, merchant, original_status, currency, hour, weekday, day, amount_band */
+        dimensions?: string;
+        /** @description First day (inclusive) in `timezone`; default 29 days before to_date */
+        from_date?: string | null;
+        /** @description Last day (inclusive); default today */
+        to_date?: string | null;
+        /** @description Only this project (exact name) */
+        project?: string | null;
+        /** @description Only this provider */
+        source?: ('vima' | 'payshack') | null;
+        /** @description Status */
+        status?: ('success' | 'failed' | 'pending' | 'refunded') | null;
+        /** @description Direction */
+        direction?: ('payin' | 'payout') | null;
+        /** @description Payment method */
+        method?: string | null;
+        /** @description Merchant id */
+        merchant?: string | null;
+        /** @description Payer e-mail, phone or name, exact (analyst+) */
+        payer?: string | null;
+        /** @description Payer UPI VPA, exact (analyst+) */
+        vpa?: string | null;
+        /** @description UTR, exact */
+        utr?: string | null;
+        /** @description auto: the mirror when readable and caught up */
+        engine?: 'auto' | 'clickhouse' | 'postgresql';
+        /** @description Groups shown, biggest first */
+        limit?: number;
+        /** @description IANA time zone the dates and buckets are in (default UTC) */
+        timezone?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BreakdownEnvelope'];
+        };
+      };
+      /** @description Bad dates or dimensions */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description engine=clickhouse: no mirror readable here, or not caught up yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description engine=clickhouse: the ClickHouse server cannot be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  analytics_mirror: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MirrorStatusEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   list_audit: {
     parameters: {
       query?: {
@@ -5412,6 +6977,10 @@ export interface operations {
         to_date?: string | null;
         /** @description Exact match on id, source_id, order_id, client_operation_id, utr, and, for roles that see payer data unmasked, user_email (any case) or user_phone */
         search?: string | null;
+        /** @description payin (money in) or payout (PayShack pay-outs); absent: both */
+        direction?: ('payin' | 'payout') | null;
+        /** @description Only UPI pay-ins deemed stuck (pending longer than UPI_DEEMED_AFTER_MINUTES) or reversals (seen successful, refunded since) */
+        flag?: ('deemed' | 'reversed') | null;
         /** @description IANA time zone the dates and buckets are in (default UTC) */
         timezone?: string;
       };
@@ -5970,6 +7539,93 @@ export interface operations {
       };
     };
   };
+  metrics_net_flow: {
+    parameters: {
+      query?: {
+        /** @description First day (inclusive), YYYY-MM-DD, in `timezone`; default today */
+        from_date?: string | null;
+        /** @description Last day (inclusive), YYYY-MM-DD, in `timezone`; default today */
+        to_date?: string | null;
+        /** @description Only this provider */
+        source?: ('vima' | 'payshack') | null;
+        /** @description Only this project (exact name) */
+        project?: string | null;
+        /** @description Only this currency (ISO 4217). Without it, amounts are summed only when the data holds one currency; otherwise each figure lists `by_currency`. */
+        currency?: string | null;
+        /** @description IANA time zone the dates and buckets are in (default UTC) */
+        timezone?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetFlowEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   metrics_overview: {
     parameters: {
       query?: {
@@ -6288,6 +7944,402 @@ export interface operations {
       };
       /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  list_payshack_clients: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClientList'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  payshack_client_balances: {
+    parameters: {
+      query?: {
+        /** @description First UTC day (inclusive) */
+        from_date?: string | null;
+        /** @description Last UTC day (inclusive) */
+        to_date?: string | null;
+      };
+      header?: never;
+      path: {
+        /** @description PayShack client id */
+        client_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BalanceHistory'];
+        };
+      };
+      /** @description from_date after to_date */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such PayShack client */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  set_payshack_client_project: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description PayShack client id */
+        client_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProjectIn'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Client'];
+        };
+      };
+      /** @description Not a project slug */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such PayShack client */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  refresh_payshack_reference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RefreshOut'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  list_payshack_resellers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EntryList'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  list_payshack_service_providers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EntryList'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6884,6 +8936,110 @@ export interface operations {
       };
     };
   };
+  reconciliation_refetch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Discrepancy id */
+        discrepancy_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DiscrepancyRefetchEnvelope'];
+        };
+      };
+      /** @description The row or transaction has no key */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description A run of the day or a sync of a source is going on, the row is superseded, a source is not configured, or PayShack is read through the browser only */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description A provider did not answer */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   reconciliation_resolve: {
     parameters: {
       query?: never;
@@ -6956,6 +9112,92 @@ export interface operations {
       };
       /** @description The body is larger than MAX_BODY_BYTES */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  reconciliation_suggestions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Discrepancy id */
+        discrepancy_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SuggestionListEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No discrepancy with this id */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7255,6 +9497,92 @@ export interface operations {
       };
     };
   };
+  reconciliation_run_amendments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Run id */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AmendmentList'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No run with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   reconciliation_run_changes: {
     parameters: {
       query?: {
@@ -7348,6 +9676,207 @@ export interface operations {
       };
     };
   };
+  reconciliation_suggestion_confirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Suggestion id */
+        suggestion_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfirmRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DiscrepancyDetailEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such suggestion in a day's current run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Already confirmed, or the row is not in its day's current run */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  reconciliation_suggestion_dismiss: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Suggestion id */
+        suggestion_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such suggestion in a day's current run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Already confirmed, or the row is not in its day's current run */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   reconciliation_summary: {
     parameters: {
       query: {
@@ -7398,6 +9927,452 @@ export interface operations {
       };
       /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  list_report_deliveries: {
+    parameters: {
+      query?: {
+        /** @description One schedule's */
+        schedule_id?: string | null;
+        /** @description Rows */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryList'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  list_report_schedules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleList'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  create_report_schedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScheduleIn'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleEnvelope'];
+        };
+      };
+      /** @description Bad time, zone, weekday, recipients or URL */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  delete_report_schedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Schedule id */
+        schedule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such schedule */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  update_report_schedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Schedule id */
+        schedule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SchedulePatch'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleEnvelope'];
+        };
+      };
+      /** @description Bad time, zone, weekday, recipients or URL */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such schedule */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The body is larger than MAX_BODY_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  run_report_schedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Schedule id */
+        schedule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No such schedule */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7659,7 +10634,7 @@ export interface operations {
   sync_quarantine: {
     parameters: {
       query?: {
-        source?: ('vima' | 'payshack') | null;
+        source?: ('vima' | 'payshack' | 'payshack_payouts') | null;
         /** @description Exact reason (one of `meta.reasons`) */
         reason?: string | null;
         page?: number;
@@ -7730,7 +10705,7 @@ export interface operations {
   sync_runs: {
     parameters: {
       query?: {
-        source?: ('vima' | 'payshack') | null;
+        source?: ('vima' | 'payshack' | 'payshack_payouts') | null;
         kind?: string | null;
         page?: number;
         limit?: number;
@@ -7904,6 +10879,62 @@ export interface operations {
       };
       /** @description The body is larger than MAX_BODY_BYTES */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  sync_workers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkersEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -8175,6 +11206,10 @@ export interface operations {
         to_date?: string | null;
         /** @description Exact match on id, source_id, order_id, client_operation_id, utr, and, for roles that see payer data unmasked, user_email (any case) or user_phone */
         search?: string | null;
+        /** @description payin (money in) or payout (PayShack pay-outs); absent: both */
+        direction?: ('payin' | 'payout') | null;
+        /** @description Only UPI pay-ins deemed stuck (pending longer than UPI_DEEMED_AFTER_MINUTES) or reversals (seen successful, refunded since) */
+        flag?: ('deemed' | 'reversed') | null;
         /** @description IANA time zone the dates and buckets are in (default UTC) */
         timezone?: string;
       };
@@ -8268,6 +11303,196 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TransactionEnvelope'];
+        };
+      };
+      /** @description Invalid parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description No transaction with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  transactions_refetch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Transaction id */
+        transaction_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TransactionRefetchEnvelope'];
+        };
+      };
+      /** @description The row or transaction has no key */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not signed in, or the session / API token is invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The role is not allowed, or the CSRF token is missing */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description A run of the day or a sync of a source is going on, the row is superseded, a source is not configured, or PayShack is read through the browser only */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An API token made more than TOKEN_RATE_PER_MINUTE calls a minute */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description A provider did not answer */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The session store is unavailable (sign-in fails closed) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  transactions_timeline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Transaction id (UUID) */
+        transaction_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimelineEnvelope'];
         };
       };
       /** @description Invalid parameters */

@@ -24,6 +24,10 @@ function members<U extends string>(all: Record<U, true>): U[] {
 // ---- enums ------------------------------------------------------------------------------
 export type Source = Schemas['Transaction']['source'];
 export const SOURCES = members<Source>({ vima: true, payshack: true });
+/** What the sync runs: the two sources, and PayShack's pay-outs as a stream of their own. */
+export type SyncStream = Schemas['SourceStatus']['source'];
+export type Direction = Schemas['Transaction']['direction'];
+export const DIRECTIONS = members<Direction>({ payin: true, payout: true });
 export type TxStatus = Schemas['Transaction']['status'];
 export const TX_STATUSES = members<TxStatus>({ success: true, failed: true, pending: true, refunded: true });
 export type Role = Schemas['Me']['role'];

@@ -43,7 +43,7 @@ from psp_dashboard.sync.errors import (
     UpstreamAuthError,
     UpstreamProtocolError,
 )
-from psp_dashboard.sync.records import NormalizedTransaction, Source
+from psp_dashboard.sync.records import NormalizedTransaction, Stream
 
 __all__ = [
     "DEFAULT_CLIENT_PROJECTS",
@@ -59,6 +59,8 @@ logger = logging.getLogger(__name__)
 LOGIN_PATH = "/indigate-user-svc/api/v1/auth/login"
 PAYIN_PATH = "/indigate-payin-svc/api/v1/payin/transaction/fetch"
 CLIENTS_PATH = "/indigate-core-svc/api/v1/client/fetch-all-client"
+RESELLERS_PATH = "/indigate-core-svc/api/v1/reseller/fetch-all-reseller"
+SPS_PATH = "/indigate-core-svc/api/v1/service-provider/fetch-all-sp"
 MAX_PAGE_SIZE = 100
 _TOKEN_EXPIRY_MARGIN = 60  # seconds: drop a cached token a minute before it expires
 # CryptoJS AES output is base64 of "Salted__…", i.e. it starts with "U2FsdGVkX1".
@@ -93,8 +95,9 @@ def _count(value: Any) -> int | None:
 
 
 class PayShackApiTransport(WindowedPayShack):
-    source: Source = "payshack"
+    source: Stream = "payshack"
     status_filter = True
+    listing_path = PAYIN_PATH  # the pay-out stream reads another listing (payouts.py)
 
     def __init__(
         self,
@@ -280,24 +283,27 @@ class PayShackApiTransport(WindowedPayShack):
             params["status"] = query.status
         if query.txn_id:
             params["transactionId"] = query.txn_id
-        body = await self._authed_get(http, PAYIN_PATH, params)
+        if query.order_id:
+            params["orderId"] = query.order_id
+        path = self.listing_path
+        body = await self._authed_get(http, path, params)
         data = body.get("data") if isinstance(body, dict) else body
         rows = data.get("transactions") if isinstance(data, dict) else None
         if _looks_encrypted(body) or _looks_encrypted(data) or _looks_encrypted(rows):
-            raise PayShackEncryptedError(PAYIN_PATH)
+            raise PayShackEncryptedError(path)
         if (
             not isinstance(data, dict)
             or not isinstance(rows, list)
             or not all(isinstance(r, dict) for r in rows)
         ):
-            raise UpstreamProtocolError(f"PayShack {PAYIN_PATH} answered without transaction rows")
+            raise UpstreamProtocolError(f"PayShack {path} answered without transaction rows")
         total, pages = _count(data.get("totalRecords")), _count(data.get("totalPages"))
         next_page = data.get("nextPage")
         if next_page is None:  # older shape: derive it from totalPages
             next_page = page + 1 if pages is not None and page < pages else 0
         if not isinstance(next_page, int) or (next_page != 0 and next_page <= page):
             raise UpstreamProtocolError(
-                f"PayShack {PAYIN_PATH} answered nextPage={next_page!r} on page {page}"
+                f"PayShack {path} answered nextPage={next_page!r} on page {page}"
             )
         per_page = _count(data.get("perPage")) or int(params["limit"])
         last = next_page == 0 or not rows or (pages is not None and page >= pages)
@@ -325,13 +331,23 @@ class PayShackApiTransport(WindowedPayShack):
 
     async def fetch_clients(self) -> list[dict[str, Any]]:
         """PayShack's clients (`clientId`, `name`, balance…): reference data."""
+        return await self.fetch_reference(CLIENTS_PATH, "client")
+
+    async def fetch_resellers(self) -> list[dict[str, Any]]:
+        return await self.fetch_reference(RESELLERS_PATH, "reseller")
+
+    async def fetch_service_providers(self) -> list[dict[str, Any]]:
+        return await self.fetch_reference(SPS_PATH, "service provider")
+
+    async def fetch_reference(self, path: str, what: str) -> list[dict[str, Any]]:
+        """One reference list (clients, resellers, service providers), as sent."""
         async with self._http() as http:
-            body = await self._authed_get(http, CLIENTS_PATH, {})
+            body = await self._authed_get(http, path, {})
         data = body.get("data") if isinstance(body, dict) else body
         if _looks_encrypted(data):
-            raise PayShackEncryptedError(CLIENTS_PATH)
+            raise PayShackEncryptedError(path)
         if isinstance(data, dict):  # {"data": {"clients": [...]}} or similar
             data = next((v for v in data.values() if isinstance(v, list)), None)
         if not isinstance(data, list) or not all(isinstance(c, dict) for c in data):
-            raise UpstreamProtocolError(f"PayShack {CLIENTS_PATH} answered no client list")
+            raise UpstreamProtocolError(f"PayShack {path} answered no {what} list")
         return data

@@ -27,6 +27,7 @@ class ListingQuery:
     status: str | None = None  # the provider's status filter (its spelling)
     first_page: int = 1  # where a resumed walk starts
     txn_id: str | None = None  # one pay-in by its id (a look-up)
+    order_id: str | None = None  # the pay-ins of one orderId (a re-fetch by key)
 
 
 def padded_days(

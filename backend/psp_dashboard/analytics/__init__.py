@@ -1,0 +1,1 @@
+"""The ClickHouse analytics mirror of `transactions` and ad-hoc breakdowns (docs/analytics.md)."""

@@ -1,0 +1,212 @@
+"""Ad-hoc breakdowns of transactions: one declarative spec, SQL for both engines.
+
+Each dimension is an expression per dialect that yields the same value on PostgreSQL
+and ClickHouse (text, integer or date; NULL stays NULL); the metrics are exact (money
+sums are NUMERIC / Decimal(38,4)). Groups come back in one order decided in Python, so
+the two engines' answers compare equal row for row (tests/analytics/).
+
+Rows, not payments: a payment seen by both providers is two rows, one per source
+(docs/payments.md); the `source` dimension separates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from psp_dashboard.analytics.schema import READ_SETTINGS, TABLE
+
+Dialect = Literal["postgresql", "clickhouse"]
+
+# Amount bands, in rupees, lower edge inclusive: [0, 100), [100, 500), …, [50000, ∞).
+# Anything below 100 (a negative adjustment too) is "<100".
+BAND_EDGES: tuple[int, ...] = (100, 500, 1_000, 5_000, 10_000, 50_000)
+BAND_LABELS: tuple[str, ...] = (
+    "<100", "100-500", "500-1000", "1000-5000", "5000-10000", "10000-50000", "50000+",
+)  # fmt: skip
+
+
+def _bands(column: str) -> str:
+    arms = [
+        f"WHEN {column} < {edge} THEN '{label}'"
+        for edge, label in zip(BAND_EDGES, BAND_LABELS, strict=False)
+    ]
+    return f"CASE {' '.join(arms)} ELSE '{BAND_LABELS[-1]}' END"
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    postgresql: str
+    clickhouse: str
+    kind: Literal["text", "int", "date"] = "text"
+
+
+# `{tz}` is the dashboard's zone (a quoted IANA name): hours, weekdays and days are
+# local wall-clock ones. Weekday: ISO, 1 = Monday … 7 = Sunday.
+DIMENSIONS: dict[str, Dimension] = {
+    "project": Dimension("project", "project"),
+    "source": Dimension("source", "source"),
+    "status": Dimension("status", "status"),
+    "direction": Dimension("direction", "direction"),
+    "method": Dimension("payment_method", "payment_method"),
+    "merchant": Dimension("merchant_id", "merchant_id"),
+    "original_status": Dimension("original_status", "original_status"),
+    "currency": Dimension("currency", "currency"),
+    "hour": Dimension(
+        "EXTRACT(HOUR FROM created_at AT TIME ZONE {tz})::int", "toHour(created_at, {tz})", "int"
+    ),
+    "weekday": Dimension(
+        "EXTRACT(ISODOW FROM created_at AT TIME ZONE {tz})::int",
+        "toDayOfWeek(created_at, 0, {tz})",
+        "int",
+    ),
+    "day": Dimension("(created_at AT TIME ZONE {tz})::date", "toDate(created_at, {tz})", "date"),
+    "amount_band": Dimension(_bands("amount"), _bands("amount")),
+}
+MAX_GROUPS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownSpec:
+    start: datetime  # UTC, inclusive
+    end: datetime  # UTC, exclusive
+    tz: ZoneInfo
+    dimensions: tuple[str, ...]
+    project: str | None = None
+    source: str | None = None
+    status: str | None = None
+    direction: str | None = None
+    method: str | None = None
+    merchant: str | None = None
+    payer: str | None = None  # e-mail (any case), phone or name (any case), exact
+    vpa: str | None = None  # PayShack's payer VPA (`user_id`), any case, exact
+    utr: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    keys: dict[str, Any]
+    count: int
+    amount: Decimal
+    success_count: int
+    success_amount: Decimal
+
+
+def quote(value: str) -> str:
+    """A string literal both dialects read the same way (backslash and quote escaped;
+    PostgreSQL takes the E'' form for backslash escapes)."""
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def _literal(dialect: Dialect, value: str) -> str:
+    return ("E" if dialect == "postgresql" else "") + quote(value)
+
+
+def _instant(dialect: Dialect, value: datetime) -> str:
+    text = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if dialect == "postgresql":
+        return f"TIMESTAMPTZ '{text}+00'"
+    return f"toDateTime64('{text}', 6, 'UTC')"
+
+
+def _where(dialect: Dialect, spec: BreakdownSpec) -> str:
+
+    def lit(value: str) -> str:
+        return _literal(dialect, value)
+
+    conds = [
+        f"created_at >= {_instant(dialect, spec.start)}",
+        f"created_at < {_instant(dialect, spec.end)}",
+    ]
+    for column, value in (
+        ("project", spec.project),
+        ("source", spec.source),
+        ("status", spec.status),
+        ("direction", spec.direction),
+        ("payment_method", spec.method),
+        ("merchant_id", spec.merchant),
+        ("utr", spec.utr),
+    ):
+        if value is not None:
+            conds.append(f"{column} = {lit(value)}")
+    if spec.vpa is not None:
+        conds.append(f"lower(user_id) = {lit(spec.vpa.lower())}")
+    if spec.payer is not None:
+        conds.append(
+            f"(lower(user_email) = {lit(spec.payer.lower())} OR user_phone = {lit(spec.payer)}"
+            f" OR lower(user_name) = {lit(spec.payer.lower())})"
+        )
+    return " AND ".join(conds)
+
+
+def breakdown_sql(dialect: Dialect, spec: BreakdownSpec, database: str = "") -> str:
+    """Groups (dimension values, count, amount, success count, success amount), money as
+    text; at most MAX_GROUPS + 1 (one more tells the caller it was cut)."""
+    tz = quote(spec.tz.key)
+    keys = [
+        getattr(DIMENSIONS[name], dialect).format(tz=tz) + f" AS d{i}"
+        for i, name in enumerate(spec.dimensions)
+    ]
+    group = ", ".join(f"d{i}" for i in range(len(spec.dimensions)))
+    if dialect == "postgresql":
+        metrics = (
+            "COUNT(*), SUM(amount)::text, COUNT(*) FILTER (WHERE status = 'success'), "
+            "COALESCE(SUM(amount) FILTER (WHERE status = 'success'), 0)::text"
+        )
+        source, settings = "transactions", ""
+    else:
+        metrics = (
+            "count(), toString(sum(amount)), countIf(status = 'success'), "
+            "toString(sumIf(amount, status = 'success'))"
+        )
+        source, settings = f"{database}.{TABLE} FINAL", READ_SETTINGS
+    select = ", ".join([*keys, metrics])
+    sql = f"SELECT {select} FROM {source} WHERE {_where(dialect, spec)}"
+    if group:
+        sql += f" GROUP BY {group} ORDER BY count(*) DESC LIMIT {MAX_GROUPS + 1}"
+    return f"{sql} {settings}".strip()
+
+
+def _key(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "int":
+        return int(value)
+    if kind == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return str(value)
+
+
+def parse_groups(spec: BreakdownSpec, rows: list[Any]) -> list[Group]:
+    n = len(spec.dimensions)
+    kinds = [DIMENSIONS[name].kind for name in spec.dimensions]
+    return [
+        Group(
+            keys={
+                name: _key(kind, value)
+                for name, kind, value in zip(spec.dimensions, kinds, row[:n], strict=True)
+            },
+            count=int(row[n]),
+            amount=Decimal(row[n + 1] or 0),
+            success_count=int(row[n + 2]),
+            success_amount=Decimal(row[n + 3] or 0),
+        )
+        for row in rows
+    ]
+
+
+def _sort_key(group: Group) -> tuple[Any, ...]:
+    # Biggest first; ties by the keys, NULL last: one order whatever the engine's collation.
+    keys = tuple(
+        (v is None, "" if v is None else str(v).zfill(12) if isinstance(v, int) else str(v))
+        for v in group.keys.values()
+    )
+    return (-group.count, -group.amount, keys)
+
+
+def ordered(groups: list[Group]) -> list[Group]:
+    return sorted(groups, key=_sort_key)

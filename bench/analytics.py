@@ -1,0 +1,130 @@
+"""Ad-hoc breakdown (5 dimensions, 90 days): ClickHouse (chdb) vs PostgreSQL GROUP BY.
+
+Seeds N transactions over 90 days into a PostgreSQL bench database (api_seed's SQL
+generator, the real migrations), copies them into an embedded chdb mirror with the
+mirror's own DDL (ClickHouse reads PostgreSQL directly: `postgresql()` table function,
+version 0 as a first feed would send), then times the same breakdown — project, source,
+status, method, amount band over the whole 90 days, SQL from analytics/breakdown.py —
+on each engine, median of 3 after one warm-up. Prints one JSON line:
+
+{"bench":"analytics_breakdown","value":<chdb s>,"unit":"s","baseline":<pg s>,
+ "ratio":<pg/chdb>,"target":">= 20"}
+
+Usage: cd backend && .venv/bin/python ../bench/analytics.py --rows 2000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_seed import seed
+
+from psp_dashboard.analytics.breakdown import BreakdownSpec, breakdown_sql
+from psp_dashboard.analytics.schema import SOURCE_COLUMNS, TABLE
+from psp_dashboard.analytics.store import EmbeddedStore, prepare
+
+ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+DB_NAME = "psp_bench_analytics"
+DAYS = 90
+DIMENSIONS = ("project", "source", "status", "method", "amount_band")
+
+
+def log(message: str) -> None:
+    print(f"[analytics {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+async def time_pg(dsn: str, sql: str) -> tuple[float, int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(sql)  # warm-up (and the answer's size)
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            await conn.fetch(sql)
+            times.append(time.perf_counter() - started)
+    finally:
+        await conn.close()
+    return statistics.median(times), len(rows)
+
+
+async def time_ch(store: EmbeddedStore, sql: str) -> tuple[float, int]:
+    rows = await store.rows(sql)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        await store.rows(sql)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), len(rows)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000_000)
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
+    args = parser.parse_args()
+    dsn = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
+    last = datetime.now(UTC).date()
+    started = time.perf_counter()
+    if not args.reuse:
+        await seed(ADMIN_DSN, dsn, DB_NAME, args.rows, DAYS, last)
+    seeded = time.perf_counter() - started
+
+    workdir = Path(tempfile.mkdtemp(prefix="psp-bench-chdb-"))
+    store = await prepare(EmbeddedStore(workdir))
+    try:
+        copy_started = time.perf_counter()
+        columns = ", ".join(SOURCE_COLUMNS)
+        await store.command(
+            f"INSERT INTO {store.database}.{TABLE} ({columns}, version, is_deleted) "
+            f"SELECT {columns}, 0, 0 FROM postgresql('127.0.0.1:5432', '{DB_NAME}', "
+            "'transactions', 'postgres', '')"
+        )
+        copied = time.perf_counter() - copy_started
+        log(f"copied into chdb in {copied:.0f} s")
+        first = last - timedelta(days=DAYS - 1)
+        tz = ZoneInfo("UTC")
+        spec = BreakdownSpec(
+            start=datetime.combine(first, datetime.min.time(), UTC),
+            end=datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC),
+            tz=tz,
+            dimensions=DIMENSIONS,
+        )
+        ch_s, ch_groups = await time_ch(store, breakdown_sql("clickhouse", spec, store.database))
+        log(f"chdb: {ch_s:.3f} s, {ch_groups} groups")
+        pg_s, pg_groups = await time_pg(dsn, breakdown_sql("postgresql", spec))
+        log(f"postgresql: {pg_s:.3f} s, {pg_groups} groups")
+        assert ch_groups == pg_groups, (ch_groups, pg_groups)
+    finally:
+        await store.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    log(f"rows {args.rows:,}; seed {seeded:.0f} s, chdb copy {copied:.0f} s")
+    print(
+        json.dumps(
+            {
+                "bench": "analytics_breakdown",
+                "value": round(ch_s, 4),
+                "unit": "s",
+                "baseline": round(pg_s, 4),
+                "ratio": round(pg_s / ch_s, 1),
+                "target": ">= 20",
+                "rows": args.rows,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,5 @@
+import { ExplorePage } from '@/features/explore/explore-page';
+
+export default function Page() {
+  return <ExplorePage />;
+}
