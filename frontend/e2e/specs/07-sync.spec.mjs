@@ -161,6 +161,12 @@ export const specs = [
       assert(error && error !== 'None', 'the card shows the last error');
       await page.locator('[data-testid=sync-run-row][data-status=failed]').first().waitFor({ timeout: 60_000 });
       await kit.shot(page, 'failure');
+      // The provider heals, so later specs (clients, re-fetch) talk to a working PayShack.
+      const admin = (process.env.E2E_SANDBOX_ADMIN || '').replace(/\/$/, '');
+      if (admin) {
+        const healed = await ctx.request.fetch(`${admin}/faults/${SOURCE}`, { method: 'PUT', data: { share_5xx: 0 } });
+        assert(healed.status() < 300, `PUT /_sandbox/faults/${SOURCE} → ${healed.status()}`);
+      }
     },
   },
 ];

@@ -19,8 +19,12 @@ export const specs = [
       const { page } = await kit.signIn('admin');
       await page.goto(`${config.baseUrl}/transactions/`);
       await page.locator('[data-testid=tx-row]').first().waitFor();
+      // The column found by its header, not its position (columns get added).
+      const headers = await page.locator('thead th').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+      const column = headers.findIndex((h) => h.startsWith('Created')) + 1;
+      assert(column > 0, `a Created column among ${headers.join(', ')}`);
       const created = await page
-        .locator('[data-testid=tx-row] td:nth-child(8) span')
+        .locator(`[data-testid=tx-row] td:nth-child(${column}) span`)
         .evaluateAll((els) => els.map((e) => e.textContent.trim()));
       assert(created.length > 0, 'rows have a created time');
       for (const c of created) assert(DATE_TIME.test(c), `created reads "04 Dec 2026, 10:00:00": ${c}`);

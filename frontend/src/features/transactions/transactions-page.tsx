@@ -115,29 +115,25 @@ export function TransactionsPage() {
         id: 'source',
         header: 'Source',
         enableSorting: false,
-        cell: ({ row: t, other, otherElsewhere }) => (
-          <span className="flex items-center gap-1">
-            <SourceBadge source={t.source} />
-            {other ? <SourceBadge source={other.source} /> : null}
-            {!other && otherElsewhere !== undefined ? (
-              <span title="Linked: the other side of this payment is on another page" className="text-muted">
-                <Link2 className="h-3.5 w-3.5" aria-label="Linked payment" />
-              </span>
-            ) : null}
-          </span>
-        ),
-      },
-      {
-        id: 'direction',
-        header: 'Direction',
-        enableSorting: false,
-        cell: ({ row: t }) =>
+        cell: ({ row: t, other, otherElsewhere }) =>
           t.direction === 'payout' ? (
-            <Badge tone="accent" title="A PayShack pay-out: money sent out" data-testid="payout-chip">
-              Pay-out
-            </Badge>
+            // A chip under the source, not a column beside it: the table must fit 1280 px.
+            <span className="flex flex-col items-start gap-0.5">
+              <SourceBadge source={t.source} />
+              <Badge tone="accent" title="A PayShack pay-out: money sent out" data-testid="payout-chip">
+                Pay-out
+              </Badge>
+            </span>
           ) : (
-            <span className="text-caption text-muted">Pay-in</span>
+            <span className="flex items-center gap-1">
+              <SourceBadge source={t.source} />
+              {other ? <SourceBadge source={other.source} /> : null}
+              {!other && otherElsewhere !== undefined ? (
+                <span title="Linked: the other side of this payment is on another page" className="text-muted">
+                  <Link2 className="h-3.5 w-3.5" aria-label="Linked payment" />
+                </span>
+              ) : null}
+            </span>
           ),
       },
       {
@@ -184,7 +180,7 @@ export function TransactionsPage() {
               <UpiChip upi={t.upi} />
             </span>
           ) : (
-            <span className="flex items-center gap-1">
+            <span className="flex flex-col items-start gap-0.5">
               <StatusBadge status={t.status} />
               <UpiChip upi={t.upi} />
             </span>
