@@ -60,12 +60,8 @@ def _directory(name: str, key: str) -> Table:
         Column(key, String(100), primary_key=True),
         Column("name", String(255)),
         Column("raw", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-        Column(
-            "first_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()
-        ),
-        Column(
-            "refreshed_at", DateTime(timezone=True), nullable=False, server_default=func.now()
-        ),
+        Column("first_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("refreshed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("active", Boolean, nullable=False, server_default="true"),
     )
 
