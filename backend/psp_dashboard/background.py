@@ -34,4 +34,7 @@ class BackgroundTasks:
     async def close(self) -> None:
         """Ask the work to stop at its next safe point, and wait for it."""
         self.stop.set()
-        await self.join()
+        # Until nothing is left: work may start while we wait (a job that fired as
+        # shutdown began), and it must not be cut off when the process ends.
+        while pending := self.pending():
+            await asyncio.gather(*pending, return_exceptions=True)

@@ -184,6 +184,9 @@ class Worker:
         await asyncio.shield(self.tasks.spawn(self._claim_and_run(tick), name=job_id))
 
     async def _claim_and_run(self, tick: Tick) -> None:
+        if self.stop.is_set():
+            # A fire that raced shutdown: a claim now would only be handed on again.
+            return
         try:
             won = await ticks.claim(self.runtime.engine, tick, self.worker_id)
         except Exception:

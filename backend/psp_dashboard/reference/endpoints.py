@@ -13,6 +13,7 @@ from psp_dashboard.api.validated import ValidatedRoute
 from psp_dashboard.audit.service import record
 from psp_dashboard.auth.deps import AUTH_RESPONSES, AdminDep, AnalystDep, ViewerDep
 from psp_dashboard.kit.isodate import IsoDate
+from psp_dashboard.kit.json import ExactJSONResponse
 from psp_dashboard.models.reference import payshack_resellers, payshack_service_providers
 from psp_dashboard.reference import schemas, service
 from psp_dashboard.reference.refresh import refresh_reference
@@ -33,8 +34,8 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     response_model=schemas.ClientList,
     responses=AUTH_RESPONSES,
 )
-async def list_clients(_: ViewerDep, conn: ConnDep, settings: SettingsDep) -> dict[str, Any]:
-    return await service.list_clients(conn, settings)
+async def list_clients(_: ViewerDep, conn: ConnDep, settings: SettingsDep) -> ExactJSONResponse:
+    return ExactJSONResponse(await service.list_clients(conn, settings))
 
 
 @router.get(
@@ -50,8 +51,8 @@ async def client_balances(
     client_id: ClientId,
     from_date: Annotated[IsoDate | None, Query(description="First UTC day (inclusive)")] = None,
     to_date: Annotated[IsoDate | None, Query(description="Last UTC day (inclusive)")] = None,
-) -> dict[str, Any]:
-    return await service.balance_history(conn, client_id, from_date, to_date)
+) -> ExactJSONResponse:
+    return ExactJSONResponse(await service.balance_history(conn, client_id, from_date, to_date))
 
 
 @router.put(
@@ -66,7 +67,7 @@ async def set_client_project(
     principal: AdminDep,
     runtime: RuntimeDep,
     client_id: ClientId,
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     # A transaction of its own: cached figures are dropped only after it committed.
     async with runtime.engine.begin() as conn:
         client, moved = await service.set_project(
@@ -74,7 +75,8 @@ async def set_client_project(
         )
     if moved.rows:
         await runtime.cache.invalidate_metrics()
-    return client
+    # Exact money as JSON numbers (FastAPI's own encoder would write Decimal as a string).
+    return ExactJSONResponse(client)
 
 
 @router.get(
