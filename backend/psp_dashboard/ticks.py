@@ -126,12 +126,14 @@ async def release(engine: AsyncEngine, tick: Tick, worker_id: str) -> None:
 
 
 async def heartbeat(engine: AsyncEngine, worker_id: str) -> set[Tick]:
-    """Renew every unfinished claim of this worker; returns those still ours."""
+    """Renew every unfinished claim of this worker; returns those still ours. A claim
+    it released (stopping) stays released: renewing it would hide it from take-over."""
     async with engine.begin() as conn:
         rows = await conn.execute(
             text(
                 "UPDATE job_ticks SET heartbeat_at = now() "
-                "WHERE claimed_by = :w AND finished_at IS NULL RETURNING job_id, tick_at"
+                "WHERE claimed_by = :w AND finished_at IS NULL "
+                "AND heartbeat_at > '-infinity' RETURNING job_id, tick_at"
             ),
             {"w": worker_id},
         )

@@ -78,6 +78,9 @@ BEYOND_THE_SCHEMA = (
     lambda d: d.get("field") == "channel_ids" and d.get("reason") == "unknown",
     # A field needed or excluded by another's value (an alert channel's kind or format).
     lambda d: d.get("reason") == "combination",
+    # A discrepancy's owner must be an existing active user: data, not schema (reached
+    # only when an earlier test left a discrepancy in the database).
+    lambda d: d.get("field") == "owner_id" and d.get("expected") == "the id of an active user",
 )
 
 
