@@ -13,7 +13,8 @@ export const specs = [
       await page.fill('[data-testid=login-email]', user.email);
       await page.fill('[data-testid=login-password]', `${user.password}-wrong`);
       await page.click('[data-testid=login-submit]');
-      await page.getByRole('alert').waitFor();
+      // Filtered: Next's route announcer is an (empty) alert too.
+      await page.getByRole('alert').filter({ hasText: 'Wrong email or password' }).waitFor();
       assert(page.url().includes('/login'), 'still on the login page after a wrong password');
       await page.fill('[data-testid=login-password]', user.password);
       await page.click('[data-testid=login-submit]');

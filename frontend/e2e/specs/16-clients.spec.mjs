@@ -77,7 +77,8 @@ export const specs = [
       await row(page, expected.clients[1].name).click();
       const card = page.locator('[data-testid=balance-card]');
       await card.locator('h3', { hasText: expected.clients[1].name }).waitFor();
-      await card.locator('.recharts-line-dot, .recharts-line-curve').first().waitFor();
+      // Attached, not visible: a balance that never moved draws a flat line, 0 px tall.
+      await card.locator('.recharts-line-dot, .recharts-line-curve').first().waitFor({ state: 'attached' });
       const points = (await api(kit, ctx, 'GET', `/payshack/clients/${expected.clients[1].client_id}/balances`)).body.items;
       assert(points.length >= 1, 'the history has the first reading');
       assertEqual(moneyDigits(points.at(-1).balance), moneyDigits(expected.clients[1].balance), 'the last reading is the truth');
