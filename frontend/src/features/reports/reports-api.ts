@@ -1,14 +1,5 @@
-import {
-  apiUrl,
-  ApiError,
-  errorFromResponse,
-  fillPath,
-  handleUnauthenticated,
-  NETWORK_ERROR,
-  requestHeaders,
-  type QueryParams,
-} from '@/lib/api/client';
-import { parseJsonLossless } from '@/lib/api/json';
+import type { QueryParams } from '@/lib/api/client';
+import { fetchJson } from '@/lib/api/untyped';
 import type { Delivery, Schedule, ScheduleBody } from './report-types';
 
 /** Calls of the reports API (docs/reports.md), through the client's conventions. */
@@ -44,36 +35,4 @@ export async function deleteSchedule(id: string): Promise<void> {
 
 export async function runSchedule(id: string): Promise<Delivery> {
   return (await fetchJson('POST', '/reports/schedules/{id}/run', { path: { id } }))?.data as Delivery;
-}
-
-interface Envelope {
-  data?: unknown;
-}
-
-async function fetchJson(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  options: { path?: Record<string, string>; query?: QueryParams; body?: unknown; signal?: AbortSignal } = {},
-): Promise<Envelope | null> {
-  const hasBody = options.body !== undefined;
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(fillPath(path, options.path), options.query), {
-      method,
-      credentials: 'include',
-      headers: requestHeaders(method, hasBody),
-      body: hasBody ? JSON.stringify(options.body) : undefined,
-      signal: options.signal,
-    });
-  } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
-    throw new ApiError(0, NETWORK_ERROR, 'Cannot reach the server. Check your connection and retry.');
-  }
-  if (!res.ok) {
-    handleUnauthenticated(res.status);
-    throw await errorFromResponse(res);
-  }
-  if (res.status === 204) return null;
-  const text = await res.text();
-  return text ? (parseJsonLossless(text) as Envelope) : null;
 }
