@@ -89,18 +89,18 @@ async def test_incremental_runs_follow_a_world_on_a_fixed_date(
 async def test_a_refund_ten_days_later_waits_for_the_daily_reread(
     clean_db: Runtime, past: SandboxHandle, transport: str
 ) -> None:
-    clean_db.settings = clean_db.settings.model_copy(update={"payshack_transport": transport})
-    assert (await sync_source(clean_db, "payshack")).status == "success"
-    step = advance(past, new=20, minutes=10 * 24 * 60, refund_aged=3,
-                   min_age_minutes=10 * 24 * 60, max_age_minutes=12 * 24 * 60)  # fmt: skip
-    assert step["refunded_aged"] == 3
-    assert (await sync_source(clean_db, "payshack")).status == "success"
-    async with clean_db.engine.connect() as conn:
-        stale = await db_totals(conn, "payshack")
-    assert stale != truth_totals(past, "payshack")  # beyond the 3-day horizon: not yet
-    result = await reread_payshack(clean_db)
-    assert result is not None and result.status == "success", result
-    await assert_matches_truth(clean_db, past, "payshack")
+    with runtime_with(clean_db, settings={"payshack_transport": transport}):
+        assert (await sync_source(clean_db, "payshack")).status == "success"
+        step = advance(past, new=20, minutes=10 * 24 * 60, refund_aged=3,
+                       min_age_minutes=10 * 24 * 60, max_age_minutes=12 * 24 * 60)  # fmt: skip
+        assert step["refunded_aged"] == 3
+        assert (await sync_source(clean_db, "payshack")).status == "success"
+        async with clean_db.engine.connect() as conn:
+            stale = await db_totals(conn, "payshack")
+        assert stale != truth_totals(past, "payshack")  # beyond the 3-day horizon: not yet
+        result = await reread_payshack(clean_db)
+        assert result is not None and result.status == "success", result
+        await assert_matches_truth(clean_db, past, "payshack")
 
 
 async def test_a_provider_that_drops_the_last_pages_ends_incomplete(
