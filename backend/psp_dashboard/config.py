@@ -208,6 +208,8 @@ class Settings(BaseSettings):
     clickhouse_embedded: bool = False
     analytics_feed_seconds: PositiveInt = 30
     analytics_feed_batch_rows: PositiveInt = 20_000
+    # How often months held in several parts are merged into one (analytics/compact.py).
+    analytics_compact_seconds: PositiveInt = 3600
 
     @field_validator(
         "smtp_url",

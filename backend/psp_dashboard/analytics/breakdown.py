@@ -29,19 +29,21 @@ BAND_LABELS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _bands(column: str) -> str:
-    arms = [
-        f"WHEN {column} < {edge} THEN '{label}'"
-        for edge, label in zip(BAND_EDGES, BAND_LABELS, strict=False)
-    ]
-    return f"CASE {' '.join(arms)} ELSE '{BAND_LABELS[-1]}' END"
+def _band_index(dialect: Dialect, column: str) -> str:
+    """The band's position in BAND_LABELS (0 … 6), named in Python (`_key`): grouping
+    by a small integer instead of a text label. ClickHouse adds up the comparisons as
+    vectors (a CASE yielding strings took a third of the whole breakdown's time)."""
+    if dialect == "clickhouse":
+        return "toUInt8(" + " + ".join(f"({column} >= {edge})" for edge in BAND_EDGES) + ")"
+    arms = " ".join(f"WHEN {column} < {edge} THEN {i}" for i, edge in enumerate(BAND_EDGES))
+    return f"CASE {arms} ELSE {len(BAND_EDGES)} END"
 
 
 @dataclass(frozen=True, slots=True)
 class Dimension:
     postgresql: str
     clickhouse: str
-    kind: Literal["text", "int", "date"] = "text"
+    kind: Literal["text", "int", "date", "band"] = "text"
 
 
 # `{tz}` is the dashboard's zone (a quoted IANA name): hours, weekdays and days are
@@ -64,7 +66,9 @@ DIMENSIONS: dict[str, Dimension] = {
         "int",
     ),
     "day": Dimension("(created_at AT TIME ZONE {tz})::date", "toDate(created_at, {tz})", "date"),
-    "amount_band": Dimension(_bands("amount"), _bands("amount")),
+    "amount_band": Dimension(
+        _band_index("postgresql", "amount"), _band_index("clickhouse", "amount"), "band"
+    ),
 }
 MAX_GROUPS = 10_000
 
@@ -176,6 +180,8 @@ def _key(kind: str, value: Any) -> Any:
         return None
     if kind == "int":
         return int(value)
+    if kind == "band":
+        return BAND_LABELS[int(value)]
     if kind == "date":
         return value.isoformat() if isinstance(value, date) else str(value)
     return str(value)
