@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from psp_dashboard.errors import ValidationFailed
+from psp_dashboard.sync.records import STREAM_LABELS
 
 Kind = Literal[
     "success_rate_low",
@@ -78,7 +79,10 @@ KINDS: Mapping[str, KindSpec] = {
         _TRAFFIC_SCOPES,
     ),
     "sync_unhealthy": KindSpec(
-        {"lag_minutes": IntParam(1, 10_080)}, {"lag_minutes": 30}, ("all", "source")
+        {"lag_minutes": IntParam(1, 10_080)},
+        {"lag_minutes": 30},
+        ("all", "source"),
+        sources=tuple(STREAM_LABELS),  # pay-outs sync on their own stream
     ),
     "browser_source_problem": KindSpec({}, {}, ("all", "source"), sources=("payshack",)),
     "recon_money_at_risk": KindSpec(

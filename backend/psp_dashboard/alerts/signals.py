@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from psp_dashboard.config import Settings
 from psp_dashboard.models.rollup import BUCKET, bucket_start
 from psp_dashboard.reconciliation.service import build_summary
+from psp_dashboard.sync.records import STREAM_LABELS
 
 WEEKS = 4
 HOUR = timedelta(hours=1)
@@ -244,6 +245,10 @@ async def _latest_runs(conn: AsyncConnection, rule: RuleView, now: datetime) -> 
     return rows
 
 
+def _label(source: str) -> str:
+    return STREAM_LABELS.get(source, source)
+
+
 async def sync_unhealthy(conn: AsyncConnection, rule: RuleView, now: datetime) -> list[Observation]:
     lag = timedelta(minutes=rule.params["lag_minutes"])
     out = []
@@ -254,13 +259,13 @@ async def sync_unhealthy(conn: AsyncConnection, rule: RuleView, now: datetime) -
         bad = r.status in ("failed", "incomplete")
         minutes = None if lag_now is None else Decimal(int(lag_now.total_seconds() // 60))
         if bad:
-            title = f"{r.source.capitalize()} sync {r.status}"
+            title = f"{_label(r.source)} sync {r.status}"
             message = f"The latest {r.source} sync run ended {r.status}: {_short(r.error)}"
         elif lagging:
-            title = f"{r.source.capitalize()} sync lagging {minutes} min"
+            title = f"{_label(r.source)} sync lagging {minutes} min"
             message = f"No successful {r.source} sync for {minutes} minutes (limit {lag})."
         else:
-            title = f"{r.source.capitalize()} sync healthy"
+            title = f"{_label(r.source)} sync healthy"
             message = f"The latest {r.source} sync run ended {r.status}."
         out.append(
             Observation(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from psp_dashboard.models.auth import api_tokens
 from psp_dashboard.models.reconciliation import reconciliation_results
+from psp_dashboard.sync.records import STREAM_LABELS
 
 _ACTIONS = {
     "auth.login": "Signed in",
@@ -61,7 +62,7 @@ _BULK_RESOLUTIONS = {
     "acknowledged": "Acknowledged discrepancies",
     "open": "Reopened discrepancies",
 }
-_SOURCES = {"vima": "Vima", "payshack": "PayShack", "all": "All sources"}
+_SOURCES = {**STREAM_LABELS, "all": "All sources"}
 
 
 def _humanized(action: str) -> str:

@@ -17,6 +17,14 @@ Direction = Literal["payin", "payout"]
 # What a sync run is of: a source, or a second stream of one (PayShack's pay-outs, whose
 # rows carry source "payshack"). Names the sync state, runs, locks and quarantine.
 Stream = Literal["vima", "payshack", "payshack_payouts"]
+# How people read a stream's name (alert titles, the audit log); the dashboard's own copy
+# is SOURCE_NAME in components/ui/badge.tsx.
+STREAM_LABELS: dict[str, str] = {
+    "vima": "Vima",
+    "payshack": "PayShack",
+    "payshack_payouts": "PayShack pay-outs",
+}
+
 # A pay-out's `source_id` is this + the provider's id: pay-out and pay-in ids come from
 # separate services and must never collide in the (source, source_id, created_at) key.
 PAYOUT_ID_PREFIX = "payout:"

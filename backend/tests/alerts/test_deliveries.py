@@ -104,7 +104,7 @@ async def test_a_failing_receiver_gets_exactly_one_delivery(
     assert headers["X-PSP-Signature"] == expected
     assert headers["X-PSP-Timestamp"].isdigit()
     payload = json.loads(raw)
-    assert payload["event"] == "firing" and payload["title"].startswith("Payshack sync failed")
+    assert payload["event"] == "firing" and payload["title"].startswith("PayShack sync failed")
 
     alert = (await caller.call("GET", "/alerts")).json()["data"][0]
     assert alert["notifications"][0]["status"] == "sent"
@@ -185,5 +185,5 @@ async def test_an_smtp_sink_receives_the_email(caller: Caller, alerts_rt: Runtim
     envelope = sink.messages[0]
     assert envelope.rcpt_tos == ["finance@ops.test"]
     mail = message_from_bytes(envelope.content)  # type: ignore[arg-type]
-    assert mail["Subject"] == "[PSP] FIRING: Payshack sync failed"
+    assert mail["Subject"] == "[PSP] FIRING: PayShack sync failed"
     assert mail["From"] == "psp@ops.test"

@@ -117,3 +117,18 @@ async def test_disabling_a_rule_resolves_its_firing_alerts(
     alert = (await caller.call("GET", "/alerts")).json()["data"][0]
     assert alert["state"] == "resolved" and alert["message"].endswith("rule disabled")
     assert (await evaluate(alerts_rt.engine, alerts_rt.settings)).evaluated == 0
+
+
+async def test_a_failed_payout_sync_fires_under_its_own_name_and_scope(
+    caller: Caller, alerts_rt: Runtime
+) -> None:
+    body = {"name": "Pay-outs", "kind": "sync_unhealthy",
+            "scope": {"type": "source", "value": "payshack_payouts"}}  # fmt: skip
+    assert (await caller.call("POST", "/alerts/rules", json=body)).status_code == 201
+    now = datetime.now(UTC)
+    await insert_run(alerts_rt, "payshack", "failed", now - timedelta(minutes=5), "boom")
+    await insert_run(alerts_rt, "payshack_payouts", "failed", now - timedelta(minutes=5), "boom")
+    await evaluate(alerts_rt.engine, alerts_rt.settings, now)
+    alerts = (await caller.call("GET", "/alerts")).json()["data"]
+    # The rule is scoped to the pay-out stream: PayShack's pay-in failure is not its alert.
+    assert [a["title"] for a in alerts] == ["PayShack pay-outs sync failed"]

@@ -116,7 +116,7 @@ async def test_traffic_rules_fire_and_resolve_on_incidents(caller: Caller, world
     assert ("traffic_stopped", "payshack", "91game") in firing
     assert not any(k == "traffic_stopped" and s == "vima" for k, s, _ in firing), firing
     sync_alerts = (await caller.call("GET", "/alerts", params={"kind": "sync_unhealthy"})).json()
-    assert [a["title"] for a in sync_alerts["data"]] == ["Payshack sync failed"]
+    assert [a["title"] for a in sync_alerts["data"]] == ["PayShack sync failed"]
     assert sync_alerts["data"][0]["evidence"]["sync_run_id"] is not None
 
     await world.incident("clear")
