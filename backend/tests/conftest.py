@@ -101,7 +101,7 @@ async def settle(runtime: Runtime) -> None:
 
 
 @pytest.fixture
-async def clean_db(runtime: Runtime) -> AsyncIterator[Runtime]:
+async def clean_db(runtime: Runtime, test_settings: Settings) -> AsyncIterator[Runtime]:
     """Empty data tables (and reset sync state) before the test; no work of the test
     outlives it."""
     await settle(runtime)
@@ -120,6 +120,8 @@ async def clean_db(runtime: Runtime) -> AsyncIterator[Runtime]:
     await runtime.cache.delete_pattern("*")
     yield runtime
     await settle(runtime)
+    # What a test changed on the shared runtime and did not put back stays its own.
+    runtime.settings, runtime.endpoints, runtime.login_limits = test_settings, None, None
 
 
 @pytest.fixture

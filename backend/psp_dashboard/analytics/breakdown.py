@@ -11,13 +11,14 @@ Rows, not payments: a payment seen by both providers is two rows, one per source
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from psp_dashboard.analytics.schema import READ_SETTINGS, TABLE
+from psp_dashboard.analytics.schema import READ_SETTINGS, TABLE, code_column
 
 Dialect = Literal["postgresql", "clickhouse"]
 
@@ -44,19 +45,26 @@ class Dimension:
     postgresql: str
     clickhouse: str
     kind: Literal["text", "int", "date", "band"] = "text"
+    # On ClickHouse the column's code (analytics_codes), named after grouping: see
+    # `name_codes`.
+    coded: str | None = None
+
+
+def _coded(column: str) -> Dimension:
+    return Dimension(column, code_column(column), coded=column)
 
 
 # `{tz}` is the dashboard's zone (a quoted IANA name): hours, weekdays and days are
 # local wall-clock ones. Weekday: ISO, 1 = Monday … 7 = Sunday.
 DIMENSIONS: dict[str, Dimension] = {
-    "project": Dimension("project", "project"),
-    "source": Dimension("source", "source"),
-    "status": Dimension("status", "status"),
-    "direction": Dimension("direction", "direction"),
-    "method": Dimension("payment_method", "payment_method"),
+    "project": _coded("project"),
+    "source": _coded("source"),
+    "status": _coded("status"),
+    "direction": _coded("direction"),
+    "method": _coded("payment_method"),
     "merchant": Dimension("merchant_id", "merchant_id"),
-    "original_status": Dimension("original_status", "original_status"),
-    "currency": Dimension("currency", "currency"),
+    "original_status": _coded("original_status"),
+    "currency": _coded("currency"),
     "hour": Dimension(
         "EXTRACT(HOUR FROM created_at AT TIME ZONE {tz})::int", "toHour(created_at, {tz})", "int"
     ),
@@ -117,15 +125,19 @@ def _instant(dialect: Dialect, value: datetime) -> str:
     return f"toDateTime64('{text}', 6, 'UTC')"
 
 
-def _where(dialect: Dialect, spec: BreakdownSpec) -> str:
+def _time_conds(dialect: Dialect, spec: BreakdownSpec) -> list[str]:
+    return [
+        f"created_at >= {_instant(dialect, spec.start)}",
+        f"created_at < {_instant(dialect, spec.end)}",
+    ]
+
+
+def _filter_conds(dialect: Dialect, spec: BreakdownSpec) -> list[str]:
 
     def lit(value: str) -> str:
         return _literal(dialect, value)
 
-    conds = [
-        f"created_at >= {_instant(dialect, spec.start)}",
-        f"created_at < {_instant(dialect, spec.end)}",
-    ]
+    conds = []
     for column, value in (
         ("project", spec.project),
         ("source", spec.source),
@@ -144,12 +156,74 @@ def _where(dialect: Dialect, spec: BreakdownSpec) -> str:
             f"(lower(user_email) = {lit(spec.payer.lower())} OR user_phone = {lit(spec.payer)}"
             f" OR lower(user_name) = {lit(spec.payer.lower())})"
         )
-    return " AND ".join(conds)
+    return conds
 
 
-def breakdown_sql(dialect: Dialect, spec: BreakdownSpec, database: str = "") -> str:
+def whole_months(start: datetime, end: datetime) -> list[str]:
+    """The mirror's partitions (UTC months, `YYYYMM`) lying wholly inside [start, end)."""
+    months: list[str] = []
+    month = date(start.year, start.month, 1)
+    while True:
+        first = datetime.combine(month, datetime.min.time(), UTC)
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        last = datetime.combine(following, datetime.min.time(), UTC)
+        if first >= end:
+            return months
+        if first >= start and last <= end:
+            months.append(f"{month:%Y%m}")
+        month = following
+
+
+def _postgresql_sql(spec: BreakdownSpec, keys: list[str], group: str) -> str:
+    metrics = (
+        "COUNT(*), SUM(amount)::text, COUNT(*) FILTER (WHERE status = 'success'), "
+        "COALESCE(SUM(amount) FILTER (WHERE status = 'success'), 0)::text"
+    )
+    where = " AND ".join([*_time_conds("postgresql", spec), *_filter_conds("postgresql", spec)])
+    sql = f"SELECT {', '.join([*keys, metrics])} FROM transactions WHERE {where}"
+    if group:
+        sql += f" GROUP BY {group} ORDER BY count(*) DESC LIMIT {MAX_GROUPS + 1}"
+    return sql
+
+
+def _clickhouse_sql(
+    spec: BreakdownSpec, keys: list[str], group: str, database: str, success_code: int | None
+) -> str:
+    """Months wholly inside the period are read without a per-row time test (a third
+    of the breakdown's time on 20M rows); only the edge months are filtered by time.
+    Partial sums of the two parts are added up by group."""
+    source = f"{database}.{TABLE} FINAL"
+    filters = _filter_conds("clickhouse", spec)
+    # The status's code where it has one (codes never change): an integer test per row.
+    success = "status = 'success'" if success_code is None else f"status_code = {success_code}"
+    inner = (
+        f"count() AS n, sum(amount) AS a, countIf({success}) AS sn, sumIf(amount, {success}) AS sa"
+    )
+    by = f" GROUP BY {group}" if group else ""
+    months = whole_months(spec.start, spec.end)
+    listed = ", ".join(f"'{m}'" for m in months)
+    parts = []
+    if months:
+        where = " AND ".join([f"_partition_id IN ({listed})", *filters])
+        parts.append(f"SELECT {', '.join([*keys, inner])} FROM {source} WHERE {where}{by}")
+    edge = [*_time_conds("clickhouse", spec), *filters]
+    if months:
+        edge.insert(0, f"_partition_id NOT IN ({listed})")
+    parts.append(f"SELECT {', '.join([*keys, inner])} FROM {source} WHERE {' AND '.join(edge)}{by}")
+    names = [f"d{i}" for i in range(len(keys))]
+    outer = ", ".join([*names, "sum(n)", "toString(sum(a))", "sum(sn)", "toString(sum(sa))"])
+    sql = f"SELECT {outer} FROM ({' UNION ALL '.join(parts)})"
+    if group:
+        sql += f" GROUP BY {group} ORDER BY sum(n) DESC LIMIT {MAX_GROUPS + 1}"
+    return f"{sql} {READ_SETTINGS}"
+
+
+def breakdown_sql(
+    dialect: Dialect, spec: BreakdownSpec, database: str = "", success_code: int | None = None
+) -> str:
     """Groups (dimension values, count, amount, success count, success amount), money as
-    text; at most MAX_GROUPS + 1 (one more tells the caller it was cut)."""
+    text; at most MAX_GROUPS + 1 (one more tells the caller it was cut). `success_code`:
+    the code of status `success` in analytics_codes, if it has one (ClickHouse)."""
     tz = quote(spec.tz.key)
     keys = [
         getattr(DIMENSIONS[name], dialect).format(tz=tz) + f" AS d{i}"
@@ -157,22 +231,8 @@ def breakdown_sql(dialect: Dialect, spec: BreakdownSpec, database: str = "") -> 
     ]
     group = ", ".join(f"d{i}" for i in range(len(spec.dimensions)))
     if dialect == "postgresql":
-        metrics = (
-            "COUNT(*), SUM(amount)::text, COUNT(*) FILTER (WHERE status = 'success'), "
-            "COALESCE(SUM(amount) FILTER (WHERE status = 'success'), 0)::text"
-        )
-        source, settings = "transactions", ""
-    else:
-        metrics = (
-            "count(), toString(sum(amount)), countIf(status = 'success'), "
-            "toString(sumIf(amount, status = 'success'))"
-        )
-        source, settings = f"{database}.{TABLE} FINAL", READ_SETTINGS
-    select = ", ".join([*keys, metrics])
-    sql = f"SELECT {select} FROM {source} WHERE {_where(dialect, spec)}"
-    if group:
-        sql += f" GROUP BY {group} ORDER BY count(*) DESC LIMIT {MAX_GROUPS + 1}"
-    return f"{sql} {settings}".strip()
+        return _postgresql_sql(spec, keys, group)
+    return _clickhouse_sql(spec, keys, group, database, success_code)
 
 
 def _key(kind: str, value: Any) -> Any:
@@ -185,6 +245,29 @@ def _key(kind: str, value: Any) -> Any:
     if kind == "date":
         return value.isoformat() if isinstance(value, date) else str(value)
     return str(value)
+
+
+def coded_columns(spec: BreakdownSpec) -> list[str]:
+    """The columns whose codes a ClickHouse answer for `spec` holds."""
+    return [c for name in spec.dimensions if (c := DIMENSIONS[name].coded) is not None]
+
+
+def name_codes(
+    spec: BreakdownSpec, rows: list[list[Any]], names: Mapping[str, Mapping[int, str]]
+) -> list[list[Any]]:
+    """A ClickHouse answer with each code replaced by its value (0: NULL). A code with
+    no name is an error, never a group shown under the wrong name."""
+    coded = [(i, DIMENSIONS[name].coded) for i, name in enumerate(spec.dimensions)]
+    out = []
+    for row in rows:
+        row = list(row)
+        for i, column in coded:
+            if column is None:
+                continue
+            code = int(row[i])
+            row[i] = None if code == 0 else names[column][code]
+        out.append(row)
+    return out
 
 
 def parse_groups(spec: BreakdownSpec, rows: list[Any]) -> list[Group]:

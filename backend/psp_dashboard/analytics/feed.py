@@ -21,18 +21,28 @@ order first (version 0, so any later write wins).
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from psp_dashboard.analytics.schema import READ_SETTINGS, SOURCE_COLUMNS, TABLE
+from psp_dashboard.analytics.schema import (
+    CODED,
+    READ_SETTINGS,
+    SOURCE_COLUMNS,
+    TABLE,
+    code_column,
+)
 from psp_dashboard.analytics.store import AnalyticsStore
 from psp_dashboard.partitions import existing_partitions, partition_name
+
+log = logging.getLogger(__name__)
 
 STATE = "transactions"
 NIL = uuid.UUID(int=0)
@@ -42,36 +52,64 @@ LOCK_KEY = 0x414E414C  # "ANAL"
 AfterInsert = Callable[[str], Awaitable[None]]
 
 
-def _json_fields(columns: Sequence[str]) -> str:
+def _json_fields(columns: Sequence[str], table: str = "") -> str:
     parts = []
     for name in columns:
+        column = f"{table}.{name}" if table else name
         if name in ("created_at", "updated_at"):
-            value = f"to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+            value = f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
         elif name in ("amount", "fee"):
-            value = f"{name}::text"  # exact text: never a JSON float
+            value = f"{column}::text"  # exact text: never a JSON float
         else:
-            value = name
+            value = column
         parts.append(f"'{name}', {value}")
     return ", ".join(parts)
 
 
-# One JSONEachRow line per row, built by PostgreSQL.
-_LINE = (
-    f"json_build_object({_json_fields(SOURCE_COLUMNS)}, "
-    "'version', {version}, 'is_deleted', {deleted})::text"
+def _alias(column: str) -> str:
+    return f"k_{column}"
+
+
+# Each coded column's code (0: NULL), from analytics_codes joined once per column.
+_CODE_FIELDS = ", ".join(f"'{code_column(c)}', COALESCE({_alias(c)}.code, 0)" for c in CODED)
+_CODE_JOINS = " ".join(
+    f"LEFT JOIN analytics_codes {_alias(c)} "
+    f"ON {_alias(c)}.dimension = '{c}' AND {_alias(c)}.value = t.{c}::text"
+    for c in CODED
 )
-_ROW_LINE = _LINE.format(version="COALESCE(change_xid, 0)", deleted=0)
+# True when a value has no code yet: the feed assigns codes and reads the batch again.
+_UNCODED = " OR ".join(f"(t.{c} IS NOT NULL AND {_alias(c)}.code IS NULL)" for c in CODED)
+# One JSONEachRow line per row, built by PostgreSQL.
+_ROW_LINE = (
+    f"json_build_object({_json_fields(SOURCE_COLUMNS, 't')}, {_CODE_FIELDS}, "
+    "'version', COALESCE(t.change_xid, 0), 'is_deleted', 0)::text"
+)
 
 BACKFILL_SQL = f"""
-SELECT {_ROW_LINE}, id FROM transactions
-WHERE change_xid IS NULL AND id > CAST(:after AS uuid)
-ORDER BY id LIMIT :n
+SELECT {_ROW_LINE}, t.id, {_UNCODED} AS uncoded
+FROM transactions t {_CODE_JOINS}
+WHERE t.change_xid IS NULL AND t.id > CAST(:after AS uuid)
+ORDER BY t.id LIMIT :n
 """
 CHANGES_SQL = f"""
-SELECT {_ROW_LINE}, change_xid, id FROM transactions
-WHERE change_xid < CAST(:bound AS bigint)
-  AND (change_xid, id) > (CAST(:xid AS bigint), CAST(:id AS uuid))
-ORDER BY change_xid, id LIMIT :n
+SELECT {_ROW_LINE}, t.change_xid, t.id, {_UNCODED} AS uncoded
+FROM transactions t {_CODE_JOINS}
+WHERE t.change_xid < CAST(:bound AS bigint)
+  AND (t.change_xid, t.id) > (CAST(:xid AS bigint), CAST(:id AS uuid))
+ORDER BY t.change_xid, t.id LIMIT :n
+"""
+# New values get the next codes of their dimension. One feeder runs at a time (LOCK_KEY),
+# so nobody else assigns codes meanwhile; a clash would be an error, never a lost code.
+REGISTER_SQL = """
+INSERT INTO analytics_codes (dimension, value, code)
+SELECT f.dimension, f.value,
+       COALESCE((SELECT max(c.code) FROM analytics_codes c WHERE c.dimension = f.dimension), 0)
+       + row_number() OVER (PARTITION BY f.dimension ORDER BY f.value)
+FROM (SELECT DISTINCT * FROM unnest(CAST(:dimensions AS text[]), CAST(:values AS text[]))
+      AS v(dimension, value)) f
+WHERE NOT EXISTS (
+    SELECT 1 FROM analytics_codes c WHERE c.dimension = f.dimension AND c.value = f.value
+)
 """
 _TOMBSTONE_FIELDS = _json_fields(("id", "source", "source_id", "created_at"))
 DELETIONS_SQL = f"""
@@ -144,8 +182,8 @@ async def _ensure_state(conn: AsyncConnection) -> Row[Any]:
     row = (
         await conn.execute(
             text(
-                "SELECT backfill_done, backfill_after_id, watermark_xid, watermark_id "
-                "FROM analytics_feed_state WHERE name = :n"
+                "SELECT backfill_done, backfill_after_id, watermark_xid, watermark_id, "
+                "rows_fed FROM analytics_feed_state WHERE name = :n"
             ),
             {"n": STATE},
         )
@@ -158,6 +196,43 @@ async def _advance(conn: AsyncConnection, sets: str, params: dict[str, Any]) -> 
         text(f"UPDATE analytics_feed_state SET {sets}, updated_at = now() WHERE name = :n"),
         {"n": STATE, **params},
     )
+
+
+def coded_select(columns: Sequence[str]) -> str:
+    """`columns` of transactions with every coded column's code (a bulk copy's source:
+    bench/analytics.py)."""
+    picked = ", ".join(f"t.{c}" for c in columns)
+    codes = ", ".join(f"COALESCE({_alias(c)}.code, 0) AS {code_column(c)}" for c in CODED)
+    return f"SELECT {picked}, {codes} FROM transactions t {_CODE_JOINS}"
+
+
+async def register_codes(conn: AsyncConnection, pairs: Sequence[tuple[str, str]]) -> None:
+    """Codes for these (column, value) pairs that have none yet."""
+    await conn.execute(
+        text(REGISTER_SQL),
+        {"dimensions": [d for d, _ in pairs], "values": [v for _, v in pairs]},
+    )
+
+
+async def _coded_rows(conn: AsyncConnection, sql: str, params: dict[str, Any]) -> list[Any]:
+    """The batch's rows, every value of a coded column with its code: values seen for
+    the first time are given codes and the batch is read again (a row that joined the
+    batch meanwhile may bring another new value: a few rounds at most)."""
+    for _ in range(5):
+        rows = list((await conn.execute(text(sql), params)).all())
+        uncoded = [r for r in rows if r.uncoded]
+        if not uncoded:
+            return rows
+        pairs = sorted(
+            {
+                (column, str(value))
+                for r in uncoded
+                for column, value in orjson.loads(r[0]).items()
+                if column in CODED and value is not None
+            }
+        )
+        await register_codes(conn, pairs)
+    raise RuntimeError("analytics codes: new values kept arriving in one batch")
 
 
 def _block(lines: Sequence[str]) -> bytes:
@@ -208,6 +283,9 @@ class Feeder:
     async def _round(self) -> FeedResult:
         async with self.engine.begin() as conn:
             state = await _ensure_state(conn)
+        if await self._start_over_if_lost(state.rows_fed):
+            async with self.engine.begin() as conn:
+                state = await _ensure_state(conn)
         bound, started = await feed_bound(self.engine)
         backfilled = 0 if state.backfill_done else await self._backfill(state.backfill_after_id)
         changed = await self._changes(int(bound), state.watermark_xid, state.watermark_id)
@@ -217,15 +295,33 @@ class Feeder:
         await self._finish(started if caught_up else None, backfilled + changed + deleted)
         return FeedResult(True, backfilled, changed, deleted, caught_up)
 
+    async def _start_over_if_lost(self, rows_fed: int) -> bool:
+        """Feed everything again when the mirror no longer matches the feed's state: its
+        files were lost or its table was made anew (an older layout, store.py), or the
+        codes it holds were lost with PostgreSQL's `analytics_codes`."""
+        sent = await self.store.rows(f"SELECT count() FROM {self.store.database}.{TABLE}")
+        mirror_rows = int(sent[0][0])
+        async with self.engine.begin() as conn:
+            codes = await conn.scalar(text("SELECT count(*) FROM analytics_codes"))
+            if not (mirror_rows == 0 and rows_fed > 0) and not (mirror_rows > 0 and not codes):
+                return False
+            await self.store.command(f"TRUNCATE TABLE {self.store.database}.{TABLE}")
+            await _advance(
+                conn,
+                "backfill_done = false, backfill_after_id = NULL, watermark_xid = 0, "
+                "watermark_id = NULL, rows_fed = 0, mirror_rows = 0, caught_up_at = NULL",
+                {},
+            )
+        log.warning("analytics mirror out of step with its feed: feeding everything again")
+        return True
+
     async def _backfill(self, after: uuid.UUID | None) -> int:
         position, total, done = after or NIL, 0, False
         while not done and not self.stop.is_set():
             async with self.engine.begin() as conn:
-                rows = (
-                    await conn.execute(
-                        text(BACKFILL_SQL), {"after": position, "n": self.batch_rows}
-                    )
-                ).all()
+                rows = await _coded_rows(
+                    conn, BACKFILL_SQL, {"after": position, "n": self.batch_rows}
+                )
                 if rows:
                     await self._send("backfill", [r[0] for r in rows])
                     position = rows[-1][1]
@@ -244,9 +340,7 @@ class Feeder:
         while not self.stop.is_set():
             async with self.engine.begin() as conn:
                 params = {"bound": bound, "xid": position[0], "id": position[1]}
-                rows = (
-                    await conn.execute(text(CHANGES_SQL), {**params, "n": self.batch_rows})
-                ).all()
+                rows = await _coded_rows(conn, CHANGES_SQL, {**params, "n": self.batch_rows})
                 if not rows:
                     return total
                 await self._send("changes", [r[0] for r in rows])

@@ -39,6 +39,24 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("version", "UInt64"),
     ("is_deleted", "UInt8"),
 )
+# Text columns the breakdown groups by, each also sent as a code (analytics_codes, 0021):
+# ClickHouse groups fixed-size integers several times faster than strings. 0 is NULL.
+CODED: tuple[str, ...] = (
+    "source",
+    "direction",
+    "project",
+    "currency",
+    "status",
+    "original_status",
+    "payment_method",
+)
+
+
+def code_column(column: str) -> str:
+    return f"{column}_code"
+
+
+CODE_COLUMNS: tuple[tuple[str, str], ...] = tuple((code_column(c), "UInt16") for c in CODED)
 # What the feed reads from PostgreSQL (every column but the two it computes).
 SOURCE_COLUMNS: tuple[str, ...] = tuple(
     name for name, _ in COLUMNS if name not in ("version", "is_deleted")
@@ -46,7 +64,7 @@ SOURCE_COLUMNS: tuple[str, ...] = tuple(
 
 
 def create_statements(database: str) -> list[str]:
-    columns = ",\n    ".join(f"{name} {kind}" for name, kind in COLUMNS)
+    columns = ",\n    ".join(f"{name} {kind}" for name, kind in (*COLUMNS, *CODE_COLUMNS))
     return [
         f"CREATE DATABASE IF NOT EXISTS {database}",
         f"""CREATE TABLE IF NOT EXISTS {database}.{TABLE} (

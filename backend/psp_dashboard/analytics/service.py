@@ -16,6 +16,8 @@ from psp_dashboard.analytics.breakdown import (
     BreakdownSpec,
     Group,
     breakdown_sql,
+    coded_columns,
+    name_codes,
     ordered,
     parse_groups,
 )
@@ -43,9 +45,35 @@ async def groups_from_postgresql(engine: AsyncEngine, spec: BreakdownSpec) -> li
     return [g for g in parse_groups(spec, [list(r) for r in rows]) if g.count]
 
 
-async def groups_from_clickhouse(store: AnalyticsStore, spec: BreakdownSpec) -> list[Group]:
-    rows = await store.rows(breakdown_sql("clickhouse", spec, store.database))
-    return [g for g in parse_groups(spec, rows) if g.count]
+async def code_names(engine: AsyncEngine, columns: list[str]) -> dict[str, dict[int, str]]:
+    names: dict[str, dict[int, str]] = {c: {} for c in columns}
+    if columns:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text(
+                    "SELECT dimension, code, value FROM analytics_codes "
+                    "WHERE dimension = ANY(CAST(:columns AS text[]))"
+                ),
+                {"columns": columns},
+            )
+            for column, code, value in rows:
+                names[column][int(code)] = value
+    return names
+
+
+async def groups_from_clickhouse(
+    store: AnalyticsStore, spec: BreakdownSpec, engine: AsyncEngine
+) -> list[Group]:
+    async with engine.connect() as conn:
+        success = await conn.scalar(
+            text(
+                "SELECT code FROM analytics_codes WHERE dimension = 'status' AND value = 'success'"
+            )
+        )
+    rows = await store.rows(breakdown_sql("clickhouse", spec, store.database, success))
+    # Read after the answer: a code in it was assigned before its row was sent.
+    names = await code_names(engine, coded_columns(spec))
+    return [g for g in parse_groups(spec, name_codes(spec, rows, names)) if g.count]
 
 
 async def _reachable_store(runtime: Runtime, choice: EngineChoice) -> AnalyticsStore | None:
@@ -99,7 +127,7 @@ async def breakdown(
 
     async def groups_of(of: BreakdownSpec) -> list[Group]:
         if mirror is not None:
-            return await groups_from_clickhouse(mirror, of)
+            return await groups_from_clickhouse(mirror, of, runtime.engine)
         assert reads is not None
         return await groups_from_postgresql(reads, of)
 

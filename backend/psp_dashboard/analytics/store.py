@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 
 import orjson
 
-from psp_dashboard.analytics.schema import create_statements
+from psp_dashboard.analytics.schema import CODE_COLUMNS, COLUMNS, TABLE, create_statements
 
 Mode = Literal["server", "embedded"]
 
@@ -111,8 +111,23 @@ class ServerStore:
         await asyncio.to_thread(self._client.close)
 
 
+async def _missing_columns(store: AnalyticsStore) -> int:
+    names = ", ".join(f"'{name}'" for name, _ in (*COLUMNS, *CODE_COLUMNS))
+    rows = await store.rows(
+        f"SELECT count() FROM system.columns WHERE database = '{store.database}' "
+        f"AND table = '{TABLE}' AND name IN ({names})"
+    )
+    return len(COLUMNS) + len(CODE_COLUMNS) - int(rows[0][0])
+
+
 async def prepare(store: AnalyticsStore) -> AnalyticsStore:
-    """Create the database and table if missing (idempotent)."""
+    """Create the database and table if missing (idempotent). A table of an older
+    layout is dropped and made anew: the mirror is derived data, and the feed sends
+    everything again when it finds the mirror empty (feed.py)."""
     for statement in create_statements(store.database):
         await store.command(statement)
+    if await _missing_columns(store):
+        await store.command(f"DROP TABLE {store.database}.{TABLE}")
+        for statement in create_statements(store.database):
+            await store.command(statement)
     return store

@@ -8,7 +8,11 @@ from psp_dashboard.models.alerts import (
     alert_states,
     alerts,
 )
-from psp_dashboard.models.analytics import analytics_feed_deletions, analytics_feed_state
+from psp_dashboard.models.analytics import (
+    analytics_codes,
+    analytics_feed_deletions,
+    analytics_feed_state,
+)
 from psp_dashboard.models.archive import partition_archives
 from psp_dashboard.models.auth import api_tokens, audit_log
 from psp_dashboard.models.base import metadata
@@ -47,6 +51,7 @@ __all__ = [
     "alert_rules",
     "alert_states",
     "alerts",
+    "analytics_codes",
     "analytics_feed_deletions",
     "analytics_feed_state",
     "api_tokens",

@@ -4,12 +4,15 @@ and the tombstones of deleted transactions still to be sent."""
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
+    Integer,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -50,4 +53,16 @@ analytics_feed_deletions = Table(
     Column("source_id", String(255), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("change_xid", "id", name="pk_analytics_feed_deletions"),
+)
+
+# Per text dimension of the mirror, a small integer per value (migration 0021).
+analytics_codes = Table(
+    "analytics_codes",
+    metadata,
+    Column("dimension", String(40), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("code", Integer, nullable=False),
+    PrimaryKeyConstraint("dimension", "value"),
+    UniqueConstraint("dimension", "code"),
+    CheckConstraint("code BETWEEN 1 AND 65535", name="code_range"),
 )

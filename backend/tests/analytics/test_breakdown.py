@@ -79,7 +79,7 @@ async def test_both_engines_give_the_same_groups(
 ) -> None:
     query = spec(dimensions, ZoneInfo(zone))
     on_pg = ordered(await groups_from_postgresql(runtime.engine, query))
-    on_ch = ordered(await groups_from_clickhouse(loaded, query))
+    on_ch = ordered(await groups_from_clickhouse(loaded, query, runtime.engine))
     assert on_pg and on_ch == on_pg
 
 
@@ -103,7 +103,7 @@ async def test_filters_agree_and_take_odd_values_literally(
 ) -> None:
     query = spec(("project", "status"), **filters)
     on_pg = ordered(await groups_from_postgresql(runtime.engine, query))
-    on_ch = ordered(await groups_from_clickhouse(loaded, query))
+    on_ch = ordered(await groups_from_clickhouse(loaded, query, runtime.engine))
     assert on_pg and on_ch == on_pg
 
 
@@ -131,6 +131,6 @@ async def test_groups_equal_a_brute_force_count(loaded: AnalyticsStore, runtime:
             acc[3] += row.amount  # type: ignore[operator]
     got = {
         tuple(g.keys.values()): [g.count, g.amount, g.success_count, g.success_amount]
-        for g in await groups_from_clickhouse(loaded, query)
+        for g in await groups_from_clickhouse(loaded, query, runtime.engine)
     }
     assert got == dict(expected)

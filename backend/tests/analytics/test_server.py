@@ -43,4 +43,4 @@ async def test_a_server_mirror_equals_postgresql_and_answers_alike(
     for dimensions in COMBOS:
         query = spec(dimensions)
         on_pg = ordered(await groups_from_postgresql(clean_db.engine, query))
-        assert ordered(await groups_from_clickhouse(server_mirror, query)) == on_pg
+        assert ordered(await groups_from_clickhouse(server_mirror, query, clean_db.engine)) == on_pg
