@@ -2,10 +2,12 @@
 
 Seeds N transactions over 90 days into a PostgreSQL bench database (api_seed's SQL
 generator, the real migrations), copies them into an embedded chdb mirror with the
-mirror's own DDL (ClickHouse reads PostgreSQL directly: `postgresql()` table function,
+mirror's own DDL (every value coded in analytics_codes as the feed does, then ClickHouse
+reads a view of the rows with their codes directly: `postgresql()` table function,
 version 0 as a first feed would send), then times the same breakdown — project, source,
-status, method, amount band over the whole 90 days, SQL from analytics/breakdown.py —
-on each engine, median of 3 after one warm-up.
+status, method, amount band over the whole 90 days — on each engine, median of 3 after
+one warm-up: PostgreSQL's SQL from analytics/breakdown.py, ClickHouse through the
+product's own path (`groups_from_clickhouse`: the query, then the codes named).
 
 chdb is timed twice: straight after the bulk copy (each month in several parts, which
 every FINAL read merges itself), and in the steady state the worker keeps, after the
