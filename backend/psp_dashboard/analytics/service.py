@@ -22,6 +22,7 @@ from psp_dashboard.analytics.breakdown import (
     parse_groups,
 )
 from psp_dashboard.analytics.feed import STATE, pending_rows
+from psp_dashboard.analytics.schema import TABLE
 from psp_dashboard.analytics.store import AnalyticsStore
 from psp_dashboard.errors import Conflict, ServiceUnavailable
 from psp_dashboard.kit.json import money
@@ -88,12 +89,27 @@ async def _reachable_store(runtime: Runtime, choice: EngineChoice) -> AnalyticsS
         return None
 
 
-async def _caught_up_at(engine: AsyncEngine) -> datetime | None:
+async def _caught_up_at(engine: AsyncEngine, store: AnalyticsStore) -> datetime | None:
+    """When the mirror last caught up, or None while it cannot answer: never fed, or
+    emptied to be fed again (a process that found an old layout re-made the table, and
+    the feed has not started over yet: store.py, feed.py)."""
     async with engine.connect() as conn:
-        value: datetime | None = await conn.scalar(
-            text("SELECT caught_up_at FROM analytics_feed_state WHERE name = :n AND backfill_done"),
-            {"n": STATE},
-        )
+        state = (
+            await conn.execute(
+                text(
+                    "SELECT caught_up_at, rows_fed FROM analytics_feed_state "
+                    "WHERE name = :n AND backfill_done"
+                ),
+                {"n": STATE},
+            )
+        ).one_or_none()
+    if state is None or state.caught_up_at is None:
+        return None
+    if state.rows_fed > 0:
+        held = await store.rows(f"SELECT count() FROM {store.database}.{TABLE}")
+        if int(held[0][0]) == 0:
+            return None
+    value: datetime = state.caught_up_at
     return value
 
 
@@ -112,7 +128,7 @@ async def breakdown(
     runtime: Runtime, spec: BreakdownSpec, choice: EngineChoice, limit: int
 ) -> dict[str, Any]:
     store = None if choice == "postgresql" else await _reachable_store(runtime, choice)
-    caught_up = await _caught_up_at(runtime.engine) if store is not None else None
+    caught_up = await _caught_up_at(runtime.engine, store) if store is not None else None
     if choice == "clickhouse" and (store is None or caught_up is None):
         # A state of this deployment, not a fault: 409 (a 503 is for a server that is down).
         raise Conflict(

@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from psp_dashboard.analytics.feed import Feeder
+from psp_dashboard.analytics.schema import TABLE
 from psp_dashboard.analytics.store import AnalyticsStore
 from psp_dashboard.runtime import Runtime
 from tests.api.conftest import Api
@@ -108,3 +109,20 @@ async def test_an_unreachable_server_leaves_postgresql_answering(api: Api) -> No
     finally:
         api.runtime.settings = original
         api.runtime.analytics = None
+
+
+async def test_a_mirror_emptied_for_a_new_layout_is_not_read_until_fed_again(
+    api: Api, served_mirror: AnalyticsStore
+) -> None:
+    """Another process re-made the table (store.py) before the feed started over: the
+    breakdown reads PostgreSQL, never the empty mirror; once fed again, the mirror."""
+    query = {"dimensions": "project", **PERIOD}
+    before = body(await api.get("/analytics/breakdown", **query))
+    assert before["engine"] == "clickhouse"
+    await served_mirror.command(f"TRUNCATE TABLE {served_mirror.database}.{TABLE}")
+    meanwhile = body(await api.get("/analytics/breakdown", **query))
+    assert meanwhile["engine"] == "postgresql" and meanwhile["rows"] == before["rows"]
+    assert (await api.get("/analytics/breakdown", engine="clickhouse", **query)).status_code == 409
+    await Feeder(api.runtime.engine, served_mirror).run()
+    again = body(await api.get("/analytics/breakdown", **query))
+    assert again["engine"] == "clickhouse" and again["rows"] == before["rows"]
