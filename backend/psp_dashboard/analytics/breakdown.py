@@ -200,16 +200,15 @@ def _clickhouse_sql(
         f"count() AS n, sum(amount) AS a, countIf({success}) AS sn, sumIf(amount, {success}) AS sa"
     )
     by = f" GROUP BY {group}" if group else ""
-    months = whole_months(spec.start, spec.end)
-    listed = ", ".join(f"'{m}'" for m in months)
-    parts = []
-    if months:
-        where = " AND ".join([f"_partition_id IN ({listed})", *filters])
-        parts.append(f"SELECT {', '.join([*keys, inner])} FROM {source} WHERE {where}{by}")
+    select = f"SELECT {', '.join([*keys, inner])} FROM {source} WHERE"
     edge = [*_time_conds("clickhouse", spec), *filters]
-    if months:
+    parts = []
+    if months := whole_months(spec.start, spec.end):
+        listed = ", ".join(f"'{m}'" for m in months)
+        whole = " AND ".join([f"_partition_id IN ({listed})", *filters])
+        parts.append(f"{select} {whole}{by}")
         edge.insert(0, f"_partition_id NOT IN ({listed})")
-    parts.append(f"SELECT {', '.join([*keys, inner])} FROM {source} WHERE {' AND '.join(edge)}{by}")
+    parts.append(f"{select} {' AND '.join(edge)}{by}")
     names = [f"d{i}" for i in range(len(keys))]
     outer = ", ".join([*names, "sum(n)", "toString(sum(a))", "sum(sn)", "toString(sum(sa))"])
     sql = f"SELECT {outer} FROM ({' UNION ALL '.join(parts)})"
@@ -257,13 +256,15 @@ def name_codes(
 ) -> list[list[Any]]:
     """A ClickHouse answer with each code replaced by its value (0: NULL). A code with
     no name is an error, never a group shown under the wrong name."""
-    coded = [(i, DIMENSIONS[name].coded) for i, name in enumerate(spec.dimensions)]
+    coded = [
+        (i, column)
+        for i, name in enumerate(spec.dimensions)
+        if (column := DIMENSIONS[name].coded) is not None
+    ]
     out = []
     for row in rows:
         row = list(row)
         for i, column in coded:
-            if column is None:
-                continue
             code = int(row[i])
             row[i] = None if code == 0 else names[column][code]
         out.append(row)

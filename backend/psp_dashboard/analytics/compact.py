@@ -3,8 +3,9 @@
 Every feed batch lands as a new part, and ReplacingMergeTree collapses a key's versions
 only when parts merge; until they do, each `FINAL` read merges the month's parts itself,
 sorting on the full key. ClickHouse's background merges get there eventually, on their
-own schedule. Measured on 20M rows (bench/analytics.py): the 5-dimension breakdown took
-1.33 s over months of 2–7 parts and 0.86 s once each month was one part.
+own schedule. Measured on 20M rows (bench/analytics.py, docs/analytics.md): the
+5-dimension breakdown took 1.61 s over months of 2–7 parts and 0.81 s once each month
+was one part (grouped by strings; by codes, 0.99–1.37 s and 0.40–0.45 s).
 
 `OPTIMIZE … FINAL` rewrites a whole partition, so only months with more than one part
 are touched, one at a time. Tombstones stay (FINAL filters them): dropping them needs
@@ -18,6 +19,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from psp_dashboard.analytics.breakdown import quote
 from psp_dashboard.analytics.schema import TABLE
 from psp_dashboard.analytics.store import AnalyticsStore
 
@@ -30,15 +32,11 @@ class CompactResult:
     seconds: float
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 async def split_partitions(store: AnalyticsStore) -> list[str]:
     """The mirror's months that are held in more than one active part."""
     rows = await store.rows(
         "SELECT partition_id FROM system.parts "
-        f"WHERE database = {_literal(store.database)} AND table = {_literal(TABLE)} "
+        f"WHERE database = {quote(store.database)} AND table = {quote(TABLE)} "
         "AND active GROUP BY partition_id HAVING count() > 1 ORDER BY partition_id"
     )
     return [str(partition_id) for (partition_id,) in rows]
@@ -49,7 +47,7 @@ async def compact(store: AnalyticsStore) -> CompactResult:
     merged = []
     for partition_id in await split_partitions(store):
         await store.command(
-            f"OPTIMIZE TABLE {store.database}.{TABLE} PARTITION ID {_literal(partition_id)} FINAL"
+            f"OPTIMIZE TABLE {store.database}.{TABLE} PARTITION ID {quote(partition_id)} FINAL"
         )
         merged.append(partition_id)
     seconds = time.perf_counter() - started
