@@ -27,6 +27,7 @@ from psp_dashboard.sync.schemas import (
     DataReads,
     QuarantineEnvelope,
     SourceName,
+    SyncRunKind,
     SyncRunsEnvelope,
     SyncStatusEnvelope,
     TriggerEnvelope,
@@ -147,7 +148,7 @@ async def sync_runs(
     principal: ViewerDep,
     conn: ConnDep,
     source: SourceName | None = None,
-    kind: Annotated[str | None, Query(pattern="^(incremental|backfill|reread)$")] = None,
+    kind: SyncRunKind | None = None,
     page: Page = 1,
     limit: Limit = 50,
 ) -> Any:

@@ -29,6 +29,7 @@ from psp_dashboard.sync.connectors.base import Connector, RawPage
 from psp_dashboard.sync.errors import SyncError
 from psp_dashboard.sync.quarantine import Rejected, quarantine_records
 from psp_dashboard.sync.records import NormalizedTransaction, RecordRejected
+from psp_dashboard.sync.schemas import SyncRunKind
 from psp_dashboard.sync.state import (
     RunCounts,
     finish_run,
@@ -255,7 +256,7 @@ async def run_sync(
     stop: asyncio.Event | None = None,
     trigger: str = "schedule",
     next_sync_at: datetime | None = None,
-    kind: str = "incremental",
+    kind: SyncRunKind = "incremental",
     pages_of: PageReader | None = None,
     unless_ran_since: datetime | None = None,
 ) -> SyncResult:

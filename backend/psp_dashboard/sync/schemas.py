@@ -103,6 +103,11 @@ class WorkersEnvelope(BaseModel):
     data: list[WorkerInfo]
 
 
+# incremental: the scheduled or manual sync; reread: PayShack's daily re-read of recent
+# days; backfill: a date range; refetch: one reconciliation key asked of a provider again.
+SyncRunKind = Literal["incremental", "reread", "backfill", "refetch"]
+
+
 class WindowCompleteness(BaseModel):
     """One window a run walked: what the provider stated and what the walk accounted for."""
 
@@ -119,7 +124,7 @@ class WindowCompleteness(BaseModel):
 class SyncRun(BaseModel):
     id: uuid.UUID
     source: SourceName
-    kind: Literal["incremental", "reread", "backfill"]
+    kind: SyncRunKind
     status: RunStatus
     started_at: datetime
     finished_at: datetime | None

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from psp_dashboard.kit.locks import session_lock
 from psp_dashboard.kit.timeparse import parse_iso_utc
 from psp_dashboard.sync.connectors.completeness import WindowReport
+from psp_dashboard.sync.schemas import SyncRunKind
 
 # sync_state columns that mirror well-known checkpoint keys, for the API and humans.
 MIRRORED_KEYS = ("last_create_cursor", "last_update_cursor")
@@ -148,7 +149,7 @@ class RunCounts:
 
 
 async def start_run(
-    engine: AsyncEngine, source: str, kind: str, params: Mapping[str, Any]
+    engine: AsyncEngine, source: str, kind: SyncRunKind, params: Mapping[str, Any]
 ) -> uuid.UUID:
     """Record the run and mark the source running; close out runs a crash left open."""
     async with engine.begin() as conn:
@@ -208,7 +209,7 @@ async def finish_run(
     engine: AsyncEngine,
     run_id: uuid.UUID,
     source: str,
-    kind: str,
+    kind: SyncRunKind,
     counts: RunCounts,
     *,
     status: str,

@@ -111,13 +111,13 @@ async def test_a_changed_key_is_reclassified_alone_and_recorded(
             .scalars()
             .all()
         )
-        kinds = (
-            (await conn.execute(text("SELECT DISTINCT kind FROM sync_runs ORDER BY 1")))
-            .scalars()
-            .all()
-        )
     assert {"recon.refetch", "recon.amend"} <= set(actions)
-    assert "refetch" in kinds
+    # The re-fetch's runs are in the sync history, listed and filterable by their kind.
+    everything = payload(await api.get("/sync/runs"))["data"]
+    refetches = payload(await api.get("/sync/runs", kind="refetch"))["data"]
+    assert sorted(r["source"] for r in refetches) == ["payshack", "vima"]
+    assert {r["kind"] for r in refetches} == {"refetch"}
+    assert {r["id"] for r in refetches} <= {r["id"] for r in everything}
 
 
 async def test_viewers_may_not_refetch(api: Caller) -> None:

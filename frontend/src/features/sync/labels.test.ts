@@ -46,6 +46,7 @@ describe('sync labels', () => {
   it('names run kinds', () => {
     expect(kindLabel('reread')).toBe('daily re-read');
     expect(kindLabel('backfill')).toBe('backfill');
+    expect(kindLabel('refetch')).toBe('re-fetch');
     expect(kindLabel('incremental')).toBeNull();
   });
 

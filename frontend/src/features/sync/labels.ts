@@ -88,6 +88,8 @@ export function kindLabel(kind: string | null | undefined): string | null {
       return null;
     case 'reread':
       return 'daily re-read';
+    case 'refetch':
+      return 're-fetch';
     default:
       return kind;
   }

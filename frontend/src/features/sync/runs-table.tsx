@@ -19,6 +19,7 @@ const KIND_OPTION: Record<SyncRunKind, string> = {
   incremental: 'Incremental syncs',
   reread: 'Daily re-reads',
   backfill: 'Backfills',
+  refetch: 'Re-fetches',
 };
 
 // Numbers sit closer together below 2xl so the whole table fits a 1280 px window.

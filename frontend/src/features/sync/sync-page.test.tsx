@@ -173,8 +173,9 @@ describe('run history row', () => {
     expect(cell.getAttribute('title')).toContain('the provider states 6,098 rows, accounted for 301');
   });
 
-  it('labels the daily re-read and leaves the incremental sync unlabelled', () => {
+  it('labels the daily re-read and the re-fetch, and leaves the incremental sync unlabelled', () => {
     expect(byTestId(renderRow(run({ kind: 'reread' })), 'sync-run-kind').textContent).toBe('daily re-read');
+    expect(byTestId(renderRow(run({ kind: 'refetch' })), 'sync-run-kind').textContent).toBe('re-fetch');
     expect(renderRow(run({ kind: 'incremental' })).querySelector('[data-testid="sync-run-kind"]')).toBeNull();
   });
 

@@ -4342,7 +4342,7 @@ export interface components {
        * Kind
        * @enum {string}
        */
-      kind: 'incremental' | 'reread' | 'backfill';
+      kind: 'incremental' | 'reread' | 'backfill' | 'refetch';
       /** Pages */
       pages: number;
       /** Params */
@@ -10706,7 +10706,7 @@ export interface operations {
     parameters: {
       query?: {
         source?: ('vima' | 'payshack' | 'payshack_payouts') | null;
-        kind?: string | null;
+        kind?: ('incremental' | 'reread' | 'backfill' | 'refetch') | null;
         page?: number;
         limit?: number;
       };

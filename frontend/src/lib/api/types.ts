@@ -49,9 +49,10 @@ export type Resolution = Schemas['Discrepancy']['resolution'];
 export const RESOLUTIONS = members<Resolution>({ open: true, acknowledged: true, resolved: true });
 /** idle = healthy; incomplete = the last run could not show it read everything the provider says exists. */
 export type SourceState = Schemas['SourceStatus']['status'];
-/** incremental: the scheduled/manual sync; reread: PayShack's daily re-read of the last days; backfill: a date range. */
+/** incremental: the scheduled/manual sync; reread: PayShack's daily re-read of the last days; backfill: a date range;
+ * refetch: one reconciliation key asked of the provider again. */
 export type SyncRunKind = Schemas['SyncRun']['kind'];
-export const SYNC_RUN_KINDS = members<SyncRunKind>({ incremental: true, reread: true, backfill: true });
+export const SYNC_RUN_KINDS = members<SyncRunKind>({ incremental: true, reread: true, backfill: true, refetch: true });
 /** What a token may do: `read` = its owner's role, GET only; else a role up to the owner's. */
 export type TokenScope = Schemas['Token']['scope'];
 export const TOKEN_SCOPES = members<TokenScope>({ viewer: true, analyst: true, admin: true, read: true });
