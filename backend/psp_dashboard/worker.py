@@ -274,6 +274,8 @@ class Worker:
     async def shutdown(self) -> None:
         """Stop scheduling and listening; let running jobs finish their current batch."""
         self.stop.set()
+        # A shutdown that takes long is explained by the jobs it waits for.
+        log.info("worker stopping", extra={"waiting_for": sorted(self._running)})
         if self.runtime.worker is self:
             self.runtime.worker = None
         if self.scheduler.running:

@@ -137,8 +137,11 @@ def test_daily_jobs_run_late_rather_than_skip_a_day(runtime: Runtime) -> None:
 
 
 async def test_psp_worker_listens_then_stops_on_sigterm(
-    runtime: Runtime, database_url: str
+    clean_db: Runtime, database_url: str, tmp_path: Path
 ) -> None:
+    # On empty tables: what an earlier test left would give the new worker's first jobs
+    # work of a size this test is not about.
+    runtime = clean_db
     env = {
         k: v
         for k, v in os.environ.items()
@@ -151,34 +154,45 @@ async def test_psp_worker_listens_then_stops_on_sigterm(
             "REDIS_KEY_PREFIX": runtime.settings.redis_key_prefix,
         }
     )
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "psp_dashboard.cli",
-        "worker",
-        cwd=BACKEND,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
-    )
+    # Its log goes to a file: an unread pipe fills up and blocks the worker's writes,
+    # which would hold up the very shutdown this test waits for.
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log_file:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "psp_dashboard.cli",
+            "worker",
+            cwd=BACKEND,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log_file,
+            start_new_session=True,
+        )
     channel = trigger_channel(runtime)
 
     async def listeners() -> int:
         counts = await runtime.cache.redis.pubsub_numsub(channel)
         return int(counts[0][1])
 
+    def log_tail() -> str:
+        return log_path.read_text(errors="replace")[-4000:]
+
     try:
         async with asyncio.timeout(120):
             while await listeners() == 0:
-                assert proc.returncode is None, await proc.stderr.read() if proc.stderr else ""
+                assert proc.returncode is None, log_tail()
                 await asyncio.sleep(0.1)  # nothing announces the subscription
         proc.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(60):
-            returncode = await proc.wait()
+        try:
+            async with asyncio.timeout(60):
+                returncode = await proc.wait()
+        except TimeoutError:
+            pytest.fail(f"psp worker did not exit within 60 s of SIGTERM:\n{log_tail()}")
     finally:
         if proc.returncode is None:
             os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
-    assert returncode == 0
+    assert returncode == 0, log_tail()
     assert await listeners() == 0
+    assert '"worker stopping"' in log_tail()
