@@ -239,8 +239,11 @@ class Worker:
 
     async def _beat(self) -> None:
         engine, lease = self.runtime.engine, self.lease
+        # Only ticks held before the renewal can have been lost: one claimed while it
+        # ran is not in its answer yet.
+        held = set(self._held)
         still_ours = await ticks.heartbeat(engine, self.worker_id)
-        for lost in self._held - still_ours:
+        for lost in (held & self._held) - still_ours:
             log.warning("job tick taken over by another worker", extra={"job": lost.job_id})
         if not self.stop.is_set():
             for tick, superseded in await ticks.take_over(

@@ -13,7 +13,7 @@ from psp_dashboard.events import channel
 from psp_dashboard.jobs import build_worker, start_worker
 from psp_dashboard.runtime import Runtime
 from psp_dashboard.sandbox.testing import SandboxHandle
-from psp_dashboard.sync.scheduler import job_id, publish_trigger
+from psp_dashboard.sync.scheduler import job_id, publish_trigger, trigger_channel
 from psp_dashboard.sync.service import sync_source
 from tests.sync.conftest import assert_matches_truth
 
@@ -58,7 +58,15 @@ ready = asyncio.Event()
 async def test_first_run_at_start_then_manual_trigger_over_redis(
     wired: Runtime, sandbox: SandboxHandle
 ) -> None:
-    wired.settings = wired.settings.model_copy(update={"payshack_page_pause_ms": 0})
+    # Day-long intervals: a scheduled tick falling inside the test would take the
+    # trigger's place (a trigger joins the run going on) and make a third run.
+    wired.settings = wired.settings.model_copy(
+        update={
+            "payshack_page_pause_ms": 0,
+            "vima_sync_interval_minutes": 1440,
+            "payshack_sync_interval_minutes": 1440,
+        }
+    )
     worker = start_worker(wired)
     try:
 
@@ -67,6 +75,8 @@ async def test_first_run_at_start_then_manual_trigger_over_redis(
             return len(runs) == 2 and all(status == "success" for status, _ in runs)
 
         await _until(first_runs_done)
+        listening = await wired.cache.redis.pubsub_numsub(trigger_channel(wired))
+        assert int(listening[0][1]) == 1, "a worker of an earlier test still listens"
         await _until(lambda: publish_trigger(wired, ["vima"]))
 
         async def triggered_done() -> bool:
