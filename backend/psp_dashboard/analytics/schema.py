@@ -63,8 +63,27 @@ SOURCE_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
+# Explicit codecs for the columns every breakdown reads. Left to the default, ClickHouse
+# may pick ZSTD for large parts (chdb does once a month is compacted into one), and
+# decompressing ZSTD took over half of a breakdown's time; T64 packs the integers'
+# significant bits and LZ4 decompresses several times faster (docs/analytics.md).
+FAST_CODEC = "CODEC(T64, LZ4)"
+CODECS: dict[str, str] = {
+    "amount": FAST_CODEC,
+    "created_at": FAST_CODEC,
+    "version": FAST_CODEC,
+    "is_deleted": FAST_CODEC,
+    **{name: FAST_CODEC for name, _ in CODE_COLUMNS},
+}
+
+
+def _column(name: str, kind: str) -> str:
+    codec = CODECS.get(name)
+    return f"{name} {kind} {codec}" if codec else f"{name} {kind}"
+
+
 def create_statements(database: str) -> list[str]:
-    columns = ",\n    ".join(f"{name} {kind}" for name, kind in (*COLUMNS, *CODE_COLUMNS))
+    columns = ",\n    ".join(_column(name, kind) for name, kind in (*COLUMNS, *CODE_COLUMNS))
     return [
         f"CREATE DATABASE IF NOT EXISTS {database}",
         f"""CREATE TABLE IF NOT EXISTS {database}.{TABLE} (

@@ -15,7 +15,13 @@ from typing import Any, Literal, Protocol
 
 import orjson
 
-from psp_dashboard.analytics.schema import CODE_COLUMNS, COLUMNS, TABLE, create_statements
+from psp_dashboard.analytics.schema import (
+    CODE_COLUMNS,
+    CODECS,
+    COLUMNS,
+    TABLE,
+    create_statements,
+)
 
 Mode = Literal["server", "embedded"]
 
@@ -111,13 +117,20 @@ class ServerStore:
         await asyncio.to_thread(self._client.close)
 
 
-async def _missing_columns(store: AnalyticsStore) -> int:
-    names = ", ".join(f"'{name}'" for name, _ in (*COLUMNS, *CODE_COLUMNS))
+async def _out_of_date(store: AnalyticsStore) -> bool:
+    """A column missing, or one of CODECS compressed otherwise (a mirror made before)."""
+    wanted = {name: CODECS.get(name, "") for name, _ in (*COLUMNS, *CODE_COLUMNS)}
+    names = ", ".join(f"'{name}'" for name in wanted)
     rows = await store.rows(
-        f"SELECT count() FROM system.columns WHERE database = '{store.database}' "
-        f"AND table = '{TABLE}' AND name IN ({names})"
+        f"SELECT name, compression_codec FROM system.columns "
+        f"WHERE database = '{store.database}' AND table = '{TABLE}' AND name IN ({names})"
     )
-    return len(COLUMNS) + len(CODE_COLUMNS) - int(rows[0][0])
+
+    def plain(codec: object) -> str:  # as a server may space it
+        return str(codec).replace(" ", "").upper()
+
+    found = {str(name): plain(codec) for name, codec in rows}
+    return len(found) < len(wanted) or any(found[n] != plain(c) for n, c in CODECS.items())
 
 
 async def prepare(store: AnalyticsStore) -> AnalyticsStore:
@@ -126,7 +139,7 @@ async def prepare(store: AnalyticsStore) -> AnalyticsStore:
     everything again when it finds the mirror empty (feed.py)."""
     for statement in create_statements(store.database):
         await store.command(statement)
-    if await _missing_columns(store):
+    if await _out_of_date(store):
         await store.command(f"DROP TABLE {store.database}.{TABLE}")
         for statement in create_statements(store.database):
             await store.command(statement)
