@@ -119,11 +119,11 @@ class ServerStore:
 
 async def _out_of_date(store: AnalyticsStore) -> bool:
     """A column missing, or one of CODECS compressed otherwise (a mirror made before)."""
-    wanted = {name: CODECS.get(name, "") for name, _ in (*COLUMNS, *CODE_COLUMNS)}
-    names = ", ".join(f"'{name}'" for name in wanted)
+    wanted = [name for name, _ in (*COLUMNS, *CODE_COLUMNS)]
+    listed = ", ".join(f"'{name}'" for name in wanted)
     rows = await store.rows(
         f"SELECT name, compression_codec FROM system.columns "
-        f"WHERE database = '{store.database}' AND table = '{TABLE}' AND name IN ({names})"
+        f"WHERE database = '{store.database}' AND table = '{TABLE}' AND name IN ({listed})"
     )
 
     def plain(codec: object) -> str:  # as a server may space it
