@@ -32,7 +32,7 @@ typecheck: setup
 
 test-backend: setup
 	@scripts/ensure-chromium.sh
-	cd $(BACKEND) && $(UV) run pytest -q -n 2 --dist loadfile
+	cd $(BACKEND) && $(UV) run pytest -q -n 2 --dist loadfile --durations=15
 
 test-frontend:
 	@scripts/test-frontend.sh
